@@ -1,0 +1,50 @@
+package dev.plt.jobs.cli;
+
+import dev.plt.jobs.infer.InferJob;
+import dev.plt.model.inference.PltModel;
+import java.io.BufferedReader;
+import java.io.BufferedWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(name = "infer", mixinStandardHelpOptions = true,
+        description = {"Scores and greedily continues token sequences from a JSONL file, without Spark.",
+            "Input lines: {\"id\": .., \"input_ids\": [..]} or {\"id\": .., \"text\": \"..\"}, "
+                    + "optional \"max_new_tokens\": k (default 0).",
+            "Output lines: id, input_ids, token_logprobs (first null), output_ids, output_text; "
+                    + "or id and error for a bad line.",
+            "Exit code: 0 all rows ok, 3 some rows failed (see their error fields), 2 the job could not run."})
+public final class InferCommand implements Callable<Integer> {
+    @Mixin
+    ModelOptions modelOptions;
+
+    @Option(names = "--input", required = true, paramLabel = "IN.jsonl", description = "Input JSONL file.")
+    Path input;
+
+    @Option(names = "--output", required = true, paramLabel = "OUT.jsonl", description = "Output JSONL file.")
+    Path output;
+
+    @Option(names = "--batch-size", defaultValue = "8", paramLabel = "N",
+            description = "Rows per engine batch. Results do not depend on it. Default: ${DEFAULT-VALUE}.")
+    int batchSize;
+
+    @Override
+    public Integer call() throws Exception {
+        if (!Files.isRegularFile(input)) {
+            throw new IllegalArgumentException("--input " + input + ": no such file");
+        }
+        try (PltModel model = modelOptions.load();
+                BufferedReader in = Files.newBufferedReader(input, StandardCharsets.UTF_8);
+                BufferedWriter out = Files.newBufferedWriter(output, StandardCharsets.UTF_8)) {
+            InferJob.Summary summary = new InferJob(model, batchSize).run(in, out);
+            System.err.printf("plt infer: %d rows, %d errors -> %s%n", summary.rows(), summary.errors(), output);
+            summary.firstErrors().forEach(e -> System.err.println("  " + e));
+            return summary.errors() == 0 ? 0 : PltCli.EXIT_ROW_ERRORS;
+        }
+    }
+}

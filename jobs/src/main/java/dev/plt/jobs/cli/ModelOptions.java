@@ -1,0 +1,51 @@
+package dev.plt.jobs.cli;
+
+import dev.plt.model.inference.EngineOptions;
+import dev.plt.model.inference.PltModel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import picocli.CommandLine.Option;
+
+/** The options every command that loads a model shares (a picocli mixin). */
+public final class ModelOptions {
+    @Option(names = "--model", paramLabel = "DIR",
+            description = "Model directory (config.json, model.safetensors, tokenizer.json). "
+                    + "Default: the embedded model under models/default.")
+    Path model;
+
+    @Option(names = "--path", defaultValue = "fast", paramLabel = "fast|reference",
+            description = "fast: KV caches and CLP decoding; reference: the full-sequence oracle. Default: ${DEFAULT-VALUE}.")
+    String path;
+
+    @Option(names = "--backend", defaultValue = "auto", paramLabel = "NAME",
+            description = "Kernels: auto, vector, vector-256, vector-512, scalar. Default: ${DEFAULT-VALUE}.")
+    String backend;
+
+    @Option(names = "--threads", paramLabel = "N", description = "Engine threads. Default: available processors.")
+    Integer threads;
+
+    @Option(names = "--prefill-chunk", defaultValue = "256", paramLabel = "N",
+            description = "Positions per prefill pass (bounds memory). Default: ${DEFAULT-VALUE}.")
+    int prefillChunk;
+
+    EngineOptions engineOptions() {
+        EngineOptions options = EngineOptions.defaults().withBackend(backend).withPath(path)
+                .withPrefillChunk(prefillChunk);
+        return threads == null ? options : options.withThreads(threads);
+    }
+
+    Path modelDirectory() {
+        if (model != null) {
+            return model;
+        }
+        Path embedded = Path.of(System.getProperty("plt.home", ".")).resolve("models/default");
+        if (!Files.isDirectory(embedded)) {
+            throw new IllegalArgumentException("no --model given and no embedded model at " + embedded);
+        }
+        return embedded;
+    }
+
+    PltModel load() {
+        return PltModel.load(modelDirectory(), engineOptions());
+    }
+}

@@ -1,0 +1,56 @@
+package dev.plt.jobs.cli;
+
+import dev.plt.model.config.ConfigException;
+import dev.plt.model.io.ModelFileException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * {@code bin/plt}: the command line. Each subcommand is a small class; bad options get picocli's
+ * message naming the option, and a bad model gets one line naming the file, tensor or key.
+ */
+@Command(name = "plt", mixinStandardHelpOptions = true, version = "plt 0.1.0",
+        description = "Parallel Loop Transformer inference: scoring, generation and evaluation.",
+        subcommands = {InferCommand.class, InitRandomCommand.class})
+public final class PltCli implements Runnable {
+    /** Exit code when some rows failed (their errors are in the output) but the job ran. */
+    public static final int EXIT_ROW_ERRORS = 3;
+    /** Exit code for a job that could not start: bad model, bad input file. */
+    public static final int EXIT_BAD_SETUP = 2;
+
+    @Override
+    public void run() {
+        CommandLine.usage(this, System.out);
+    }
+
+    public static void main(String[] args) {
+        System.exit(execute(args));
+    }
+
+    /** Runs the command line and returns the exit code. */
+    public static int execute(String... args) {
+        return execute(new java.io.PrintWriter(System.err, true), args);
+    }
+
+    /** Runs the command line with messages going to {@code err} (tests read them). */
+    public static int execute(java.io.PrintWriter err, String... args) {
+        CommandLine cli = new CommandLine(new PltCli());
+        cli.setErr(err);
+        cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+            commandLine.getErr().println("plt " + commandLine.getCommandName() + ": " + describe(e));
+            return EXIT_BAD_SETUP;
+        });
+        return cli.execute(args);
+    }
+
+    private static String describe(Exception e) {
+        if (e instanceof ConfigException || e instanceof ModelFileException || e instanceof IllegalArgumentException
+                || e instanceof java.io.UncheckedIOException) {
+            return e.getMessage();
+        }
+        if (e instanceof java.nio.file.NoSuchFileException missing) {
+            return missing.getFile() + ": no such file";
+        }
+        return e.getClass().getSimpleName() + ": " + e.getMessage();
+    }
+}

@@ -1,0 +1,216 @@
+package dev.plt.model.config;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.Iterator;
+import java.util.Set;
+
+/**
+ * Reads a Hugging Face style {@code config.json} (Llama / Qwen2 keys plus the {@code plt_*} keys of
+ * LoopCoder-V2) into a {@link ModelConfig}. Keys that would change the maths but are not implemented
+ * are errors, never silently ignored (plt-spec section 8); keys that do not affect the forward pass
+ * ({@code architectures}, token ids, ...) are ignored.
+ */
+public final class ConfigLoader {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private static final Set<String> PLT_KEYS = Set.of(
+            "plt_num_loops", "plt_loop_mode", "plt_kv_share", "plt_gswa", "plt_gate_use_hidden_states",
+            "plt_window_size", "plt_emb_scale", "plt_hidden_scale", "plt_normalize_per_loop");
+
+    private final String source;
+    private final JsonNode root;
+
+    private ConfigLoader(String source, JsonNode root) {
+        this.source = source;
+        this.root = root;
+    }
+
+    /** Reads {@code dir/config.json}. */
+    public static ModelConfig load(Path modelDir) {
+        Path file = modelDir.resolve("config.json");
+        String text;
+        try {
+            text = Files.readString(file);
+        } catch (NoSuchFileException e) {
+            throw new ConfigException(file + ": not found (a model directory needs config.json)");
+        } catch (IOException e) {
+            throw new ConfigException(file + ": cannot read: " + e.getMessage(), e);
+        }
+        return parse(file.toString(), text);
+    }
+
+    /** Parses config text; {@code source} names it in error messages. */
+    public static ModelConfig parse(String source, String jsonText) {
+        JsonNode root;
+        try {
+            root = JSON.readTree(jsonText);
+        } catch (IOException e) {
+            throw new ConfigException(source + ": not valid JSON: " + firstLine(e.getMessage()), e);
+        }
+        if (root == null || !root.isObject()) {
+            throw new ConfigException(source + ": expected a JSON object");
+        }
+        return new ConfigLoader(source, root).build();
+    }
+
+    private ModelConfig build() {
+        rejectUnimplementedMath();
+        String modelType = string("model_type", "llama");
+        int hidden = requiredInt("hidden_size");
+        int heads = requiredInt("num_attention_heads");
+        if (hidden % heads != 0 && !root.hasNonNull("head_dim")) {
+            throw error("head_dim", "absent and hidden_size " + hidden + " is not divisible by num_attention_heads "
+                    + heads);
+        }
+        int loops = integer("plt_num_loops", 1);
+        if (loops < 1) {
+            throw error("plt_num_loops", "must be >= 1, got " + loops);
+        }
+        LoopMode mode = loopMode(loops);
+        try {
+            return new ModelConfig(
+                    modelType,
+                    hidden,
+                    requiredInt("intermediate_size"),
+                    requiredInt("num_hidden_layers"),
+                    heads,
+                    integer("num_key_value_heads", heads),
+                    integer("head_dim", hidden / heads),
+                    requiredInt("vocab_size"),
+                    (float) number("rms_norm_eps", 1e-6),
+                    number("rope_theta", 10000.0),
+                    integer("max_position_embeddings", 4096),
+                    bool("tie_word_embeddings", false),
+                    bool("attention_bias", "qwen2".equals(modelType)),
+                    string("torch_dtype", "float32"),
+                    loops,
+                    mode,
+                    bool("plt_kv_share", true),
+                    bool("plt_gswa", true),
+                    bool("plt_gate_use_hidden_states", false) ? GateInput.HIDDEN_STATES : GateInput.QUERY,
+                    windowSize(),
+                    (float) number("plt_emb_scale", 1.0),
+                    (float) number("plt_hidden_scale", 1.0),
+                    bool("plt_normalize_per_loop", false));
+        } catch (ConfigException e) {
+            throw new ConfigException(source + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** plt-spec section 8: these keys change the maths and this engine does not implement them. */
+    private void rejectUnimplementedMath() {
+        for (Iterator<String> it = root.fieldNames(); it.hasNext(); ) {
+            String key = it.next();
+            if (key.startsWith("plt_") && !PLT_KEYS.contains(key)) {
+                throw error(key, "unknown plt_* key; it may change the maths, so it is not ignored");
+            }
+        }
+        if (root.hasNonNull("rope_scaling")) {
+            throw error("rope_scaling", "is " + root.get("rope_scaling") + "; RoPE scaling is not implemented");
+        }
+        String act = string("hidden_act", "silu");
+        if (!act.equals("silu")) {
+            throw error("hidden_act", "is '" + act + "'; only 'silu' (SwiGLU) is implemented");
+        }
+        if (bool("mlp_bias", false)) {
+            throw error("mlp_bias", "is true; MLP biases are not implemented");
+        }
+        if (bool("use_sliding_window", false)) {
+            throw error("use_sliding_window", "is true; sliding-window attention for loop 1 is not implemented");
+        }
+        if (root.hasNonNull("partial_rotary_factor") && number("partial_rotary_factor", 1.0) != 1.0) {
+            throw error("partial_rotary_factor", "is " + root.get("partial_rotary_factor")
+                    + "; only full rotary (1.0) is implemented");
+        }
+    }
+
+    private LoopMode loopMode(int loops) {
+        String mode = string("plt_loop_mode", "parallel");
+        LoopMode parsed = switch (mode) {
+            case "parallel" -> LoopMode.PARALLEL;
+            case "serial" -> LoopMode.SERIAL;
+            default -> throw error("plt_loop_mode", "is '" + mode + "'; expected 'parallel' or 'serial'");
+        };
+        return loops == 1 ? LoopMode.NONE : parsed;
+    }
+
+    private int windowSize() {
+        JsonNode node = root.get("plt_window_size");
+        if (node == null || node.isNull()) {
+            return 64;
+        }
+        if (!node.isArray() || node.size() != 2 || !node.get(0).isIntegralNumber() || !node.get(1).isIntegralNumber()
+                || node.get(0).asInt() < 0 || node.get(1).asInt() != 0) {
+            throw error("plt_window_size", "is " + node + "; expected a list [w, 0] with w >= 0");
+        }
+        return node.get(0).asInt();
+    }
+
+    private int requiredInt(String key) {
+        if (!root.hasNonNull(key)) {
+            throw error(key, "is required");
+        }
+        return integer(key, 0);
+    }
+
+    private int integer(String key, int fallback) {
+        JsonNode node = root.get(key);
+        if (node == null || node.isNull()) {
+            return fallback;
+        }
+        if (!node.isIntegralNumber() || !node.canConvertToInt()) {
+            throw error(key, "must be an integer, got " + node);
+        }
+        return node.asInt();
+    }
+
+    private double number(String key, double fallback) {
+        JsonNode node = root.get(key);
+        if (node == null || node.isNull()) {
+            return fallback;
+        }
+        if (!node.isNumber()) {
+            throw error(key, "must be a number, got " + node);
+        }
+        return node.asDouble();
+    }
+
+    private boolean bool(String key, boolean fallback) {
+        JsonNode node = root.get(key);
+        if (node == null || node.isNull()) {
+            return fallback;
+        }
+        if (!node.isBoolean()) {
+            throw error(key, "must be true or false, got " + node);
+        }
+        return node.asBoolean();
+    }
+
+    private String string(String key, String fallback) {
+        JsonNode node = root.get(key);
+        if (node == null || node.isNull()) {
+            return fallback;
+        }
+        if (!node.isTextual()) {
+            throw error(key, "must be a string, got " + node);
+        }
+        return node.asText();
+    }
+
+    private ConfigException error(String key, String problem) {
+        return new ConfigException(source + ": key '" + key + "' " + problem);
+    }
+
+    private static String firstLine(String s) {
+        if (s == null) {
+            return "";
+        }
+        int nl = s.indexOf('\n');
+        return nl < 0 ? s : s.substring(0, nl);
+    }
+}

@@ -1,0 +1,61 @@
+package dev.plt.model.engine;
+
+import dev.plt.model.loop.SequenceState;
+
+/**
+ * The rows of one forward pass through the decoder stack. A row is one (sequence, loop, position);
+ * a prefill pass holds many positions of one loop, a CLP decode pass holds the L loops of one
+ * position for every sequence. Rows of the same (sequence, loop) must be contiguous and in
+ * ascending position order, which is how windowed attention finds K/V computed in this very pass.
+ */
+public final class PassRows {
+    final int count;
+    final SequenceState[] sequence;
+    final int[] loop;
+    final int[] position;
+    final int[] runStart; // index of the first row of this row's (sequence, loop) run
+    /** Residual stream, {@code [count][hiddenSize]}: the loop inputs B^l going in, h^l coming out. */
+    public final float[] hidden;
+
+    public PassRows(int count, int hiddenSize) {
+        this.count = count;
+        this.sequence = new SequenceState[count];
+        this.loop = new int[count];
+        this.position = new int[count];
+        this.runStart = new int[count];
+        this.hidden = new float[count * hiddenSize];
+    }
+
+    /** Declares row {@code row}; its input goes in {@link #hidden} at {@code row * hiddenSize}. */
+    public void set(int row, SequenceState seq, int loopIndex, int pos) {
+        sequence[row] = seq;
+        loop[row] = loopIndex;
+        position[row] = pos;
+        boolean continuesRun = row > 0 && sequence[row - 1] == seq && loop[row - 1] == loopIndex
+                && position[row - 1] == pos - 1;
+        runStart[row] = continuesRun ? runStart[row - 1] : row;
+    }
+
+    public int count() {
+        return count;
+    }
+
+    public int position(int row) {
+        return position[row];
+    }
+
+    public int loop(int row) {
+        return loop[row];
+    }
+
+    public SequenceState sequence(int row) {
+        return sequence[row];
+    }
+
+    /** The row of this pass holding {@code pos} of the same (sequence, loop) as {@code row}, or -1. */
+    public int rowOfPosition(int row, int pos) {
+        int start = runStart[row];
+        int first = position[start];
+        return pos >= first && pos <= position[row] ? start + (pos - first) : -1;
+    }
+}

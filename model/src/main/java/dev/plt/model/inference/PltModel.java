@@ -1,0 +1,149 @@
+package dev.plt.model.inference;
+
+import dev.plt.model.config.ConfigLoader;
+import dev.plt.model.config.ModelConfig;
+import dev.plt.model.engine.FastPath;
+import dev.plt.model.engine.ForwardPath;
+import dev.plt.model.engine.ReferencePath;
+import dev.plt.model.kernels.EnginePool;
+import dev.plt.model.kernels.KernelBackends;
+import dev.plt.model.kernels.Kernels;
+import dev.plt.model.loop.KvFootprint;
+import dev.plt.model.tokenizer.PltTokenizer;
+import dev.plt.model.weights.ModelWeights;
+import dev.plt.model.weights.WeightLoader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A loaded model and what users call: scoring, lm-eval log-likelihoods and generation, on the fast
+ * path or the reference path. Thread-safe: weights are read-only and every call keeps its own state,
+ * so concurrent tasks may share one instance.
+ */
+public final class PltModel implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(PltModel.class);
+
+    private final Path directory;
+    private final ModelConfig config;
+    private final ModelWeights weights;
+    private final PltTokenizer tokenizer;
+    private final EnginePool pool;
+    private final ForwardPath path;
+    private final String backendName;
+
+    private PltModel(Path directory, ModelConfig config, ModelWeights weights, PltTokenizer tokenizer,
+            EnginePool pool, ForwardPath path, String backendName) {
+        this.directory = directory;
+        this.config = config;
+        this.weights = weights;
+        this.tokenizer = tokenizer;
+        this.pool = pool;
+        this.path = path;
+        this.backendName = backendName;
+    }
+
+    /** Loads config.json, the safetensors weights and (if present) tokenizer.json from a directory. */
+    public static PltModel load(Path directory, EngineOptions options) {
+        long start = System.nanoTime();
+        ModelConfig config = ConfigLoader.load(directory);
+        ModelWeights weights = WeightLoader.load(directory, config, options.widenBf16());
+        Path tokenizerFile = directory.resolve("tokenizer.json");
+        PltTokenizer tokenizer = Files.exists(tokenizerFile) ? PltTokenizer.load(tokenizerFile) : null;
+        EnginePool pool = new EnginePool(options.threads());
+        ForwardPath path;
+        String backend;
+        if (options.path().equals("reference")) {
+            path = new ReferencePath(config, weights);
+            backend = "reference";
+        } else {
+            Kernels kernels = KernelBackends.select(options.backend(), pool);
+            path = new FastPath(config, weights, kernels, pool, options.prefillChunk());
+            backend = kernels.name();
+        }
+        LOG.info("Loaded {} from {}: {}, {} params, {} MB of weights, path={}, backend={}, threads={}, in {} ms",
+                config.modelType(), directory, config.familyName(), weights.parameterCount(),
+                weights.streamedBytesPerStep() / (1 << 20), path.name(), backend, options.threads(),
+                (System.nanoTime() - start) / 1_000_000);
+        return new PltModel(directory, config, weights, tokenizer, pool, path, backend);
+    }
+
+    public Path directory() {
+        return directory;
+    }
+
+    public ModelConfig config() {
+        return config;
+    }
+
+    public ModelWeights weights() {
+        return weights;
+    }
+
+    public ForwardPath path() {
+        return path;
+    }
+
+    public String backendName() {
+        return backendName;
+    }
+
+    /** The tokenizer, or null when the model directory has no tokenizer.json. */
+    public PltTokenizer tokenizer() {
+        return tokenizer;
+    }
+
+    public PltTokenizer requireTokenizer() {
+        if (tokenizer == null) {
+            throw new InvalidInputException(directory + " has no tokenizer.json: give input_ids instead of text");
+        }
+        return tokenizer;
+    }
+
+    /** KV-cache bytes one sequence of {@code tokens} tokens needs (plt-spec section 4). */
+    public long kvBytesPerSequence(int tokens) {
+        return KvFootprint.bytesPerSequence(config, tokens);
+    }
+
+    /** Throws {@link InvalidInputException} naming the first bad token id. */
+    public void validate(int[] tokens) {
+        if (tokens.length == 0) {
+            throw new InvalidInputException("input is empty: at least one token is needed");
+        }
+        for (int i = 0; i < tokens.length; i++) {
+            if (tokens[i] < 0 || tokens[i] >= config.vocabSize()) {
+                throw new InvalidInputException("token id " + tokens[i] + " at index " + i
+                        + " is out of range [0, " + config.vocabSize() + ")");
+            }
+        }
+    }
+
+    public List<TokenScores> score(List<int[]> sequences) {
+        sequences.forEach(this::validate);
+        return new Scorer(path).score(sequences);
+    }
+
+    public List<List<ContinuationScore>> loglikelihood(List<Scorer.Request> requests) {
+        for (Scorer.Request r : requests) {
+            validate(r.context());
+            r.continuations().forEach(this::validate);
+        }
+        return new Scorer(path).loglikelihood(requests);
+    }
+
+    public List<Generation> generate(List<int[]> prompts, GenerationParams params) {
+        prompts.forEach(this::validate);
+        return new Generator(path, tokenizer).generate(prompts, params);
+    }
+
+    @Override
+    public void close() {
+        path.close();
+        pool.close();
+        if (tokenizer != null) {
+            tokenizer.close();
+        }
+    }
+}

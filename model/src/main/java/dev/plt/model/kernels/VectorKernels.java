@@ -1,0 +1,133 @@
+package dev.plt.model.kernels;
+
+import dev.plt.model.weights.Bf16Matrix;
+import dev.plt.model.weights.F32Matrix;
+import dev.plt.model.weights.Matrix;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorShape;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * Kernels on the incubating Vector API ({@code jdk.incubator.vector}; the JVM needs
+ * {@code --add-modules jdk.incubator.vector}). Only {@link KernelBackends} should touch this class before
+ * it has checked that the module is present. The loops themselves are in one {@link VectorLoops} class per
+ * vector shape (128, 256 or 512 bits; see there why).
+ *
+ * <h2>Batch invariance</h2>
+ * Every dot product (one matmul output element, {@link #dot}, the sum of squares of {@link #rmsnorm}) is
+ * computed by one scheme, whatever tile it sits in: a single vector accumulator over
+ * {@code [0, loopBound(n))} in steps of one vector, then the lanes summed in a fixed pairwise-tree order,
+ * then the scalar tail added one element at a time with {@code Math.fma}. So a matmul output is bitwise
+ * the same in a 4-row tile and in a 1-row remainder, for any split of weight rows over threads, and
+ * {@code matmul(w, x)[r, o] == dot(row o of w, row r of x)} bitwise for f32 weights.
+ * {@code reduceLanes(ADD)} is avoided on purpose: its float summation order is unspecified and may differ
+ * between interpreted and JIT-compiled code. Element-wise kernels compute each element with the same
+ * operations in the vector body and in the scalar tail (see {@link VectorExp}), so an element's value does
+ * not depend on where it sits in the array. Results do depend on the vector width: 256- and 512-bit
+ * kernels differ in the last bits.
+ *
+ * <h2>matmul</h2>
+ * Output features (weight rows) are split over the pool in contiguous chunks. Within a chunk, weight rows
+ * are taken in blocks of about {@value #WEIGHT_BLOCK_BYTES} bytes; each block is multiplied with the
+ * activations in register tiles of 4 weight rows x 4 activation rows (each loaded vector serves 4
+ * multiply-adds), with 1x4, 4x1 and 1x1 tiles for the rows left over. With up to 4 activation rows (a
+ * decode step) every weight is read from memory once; with more, the block stays in L2 while the
+ * activation tiles pass over it. The tile shape never changes a result: see above.
+ */
+public final class VectorKernels implements Kernels {
+
+    /** Multiply-adds below which a matmul chunk is not worth a thread hand-off. */
+    private static final int MIN_CHUNK_WORK = 1 << 15;
+
+    /** Weight bytes per cache block (see class comment): a quarter of a typical 1-2 MiB L2. */
+    private static final int WEIGHT_BLOCK_BYTES = 256 * 1024;
+
+    private final EnginePool pool;
+    private final VectorLoops loops;
+
+    /**
+     * @param pool    parallelises matmul over output rows; null runs everything on the calling thread
+     * @param species float vectors of 128, 256 or 512 bits, e.g. {@code FloatVector.SPECIES_512}
+     */
+    public VectorKernels(EnginePool pool, VectorSpecies<Float> species) {
+        this.pool = pool;
+        this.loops = switch (species.vectorBitSize()) {
+            case 512 -> new VectorLoops512();
+            case 256 -> new VectorLoops256();
+            case 128 -> new VectorLoops128();
+            default -> throw new IllegalArgumentException(
+                    "VectorKernels supports 128-, 256- and 512-bit float vectors, not " + species);
+        };
+    }
+
+    /** The float species the Vector API prefers on this CPU (512-bit with AVX-512). */
+    public static VectorSpecies<Float> preferredSpecies() {
+        return FloatVector.SPECIES_PREFERRED;
+    }
+
+    /** The float species of the given vector size in bits. */
+    public static VectorSpecies<Float> speciesOfBits(int bits) {
+        return VectorSpecies.of(float.class, VectorShape.forBitSize(bits));
+    }
+
+    /** Vector size in bits. */
+    public int vectorBits() {
+        return loops.bits();
+    }
+
+    @Override
+    public String name() {
+        return "vector-" + vectorBits();
+    }
+
+    @Override
+    public void matmul(Matrix w, float[] x, int rows, float[] out) {
+        KernelSupport.checkMatmul(w, x, rows, out);
+        if (rows == 0 || w.rows() == 0) {
+            return;
+        }
+        EnginePool.RangeBody body;
+        if (w instanceof F32Matrix f) {
+            body = (o0, o1) -> loops.matmulF32(f.data(), f.cols(), f.rows(), x, rows, out, o0, o1);
+        } else if (w instanceof Bf16Matrix b) {
+            body = (o0, o1) -> loops.matmulBf16(b.data(), b.cols(), b.rows(), x, rows, out, o0, o1);
+        } else {
+            throw new IllegalArgumentException("Unsupported matrix type " + w.getClass().getName());
+        }
+        if (pool == null) {
+            body.run(0, w.rows());
+        } else {
+            pool.parallelFor(w.rows(), KernelSupport.matmulGrain(w.cols(), rows, MIN_CHUNK_WORK), body);
+        }
+    }
+
+    /**
+     * Weight rows per cache block: about {@value #WEIGHT_BLOCK_BYTES} bytes, a multiple of 4 (the tile
+     * height) and at least 4. Used by the {@link VectorLoops} classes.
+     */
+    static int weightBlockRows(int cols, int bytesPerWeight) {
+        int rows = WEIGHT_BLOCK_BYTES / Math.max(1, cols * bytesPerWeight);
+        return Math.max(4, rows & ~3);
+    }
+
+    @Override
+    public float dot(float[] a, int aOff, float[] b, int bOff, int n) {
+        return loops.dotF32(a, aOff, b, bOff, n);
+    }
+
+    @Override
+    public void axpy(float alpha, float[] x, int xOff, float[] y, int yOff, int n) {
+        loops.axpy(alpha, x, xOff, y, yOff, n);
+    }
+
+    @Override
+    public void rmsnorm(float[] x, int xOff, float[] weight, float eps, float[] out, int outOff, int n) {
+        float scale = KernelSupport.rmsScale(dot(x, xOff, x, xOff, n), n, eps);
+        loops.scaleMul(x, xOff, scale, weight, out, outOff, n);
+    }
+
+    @Override
+    public void siluMul(float[] gate, float[] up, int n) {
+        loops.siluMul(gate, up, n);
+    }
+}

@@ -1,0 +1,53 @@
+package dev.plt.model.kernels;
+
+/**
+ * The hot loops of {@link VectorKernels} for one vector shape.
+ *
+ * <p>Why one class per shape: the JIT only turns Vector API calls into vector instructions when the
+ * species is a compile-time constant (a {@code static final}); with the species in an instance field the
+ * same code runs 10-50x slower, allocating an object per vector operation. So each shape has its own
+ * class, {@link VectorLoops512}, {@link VectorLoops256} and {@link VectorLoops128}, whose sources are
+ * identical except for the width in the class name, the species and "N-bit" ({@code VectorLoopsSourceTest}
+ * checks this). Edit {@code VectorLoops512} only, then regenerate the others, e.g.
+ * {@code sed -e s/VectorLoops512/VectorLoops256/g -e s/SPECIES_512/SPECIES_256/g -e s/512-bit/256-bit/g
+ * VectorLoops512.java > VectorLoops256.java}.
+ *
+ * <p>The loops also cast every vector they load or build to the shape's concrete class (see
+ * {@code FLOAT_CLASS} there), so that a second shape in the same JVM does not slow the first one down.
+ *
+ * <p>Every dot product is computed by one scheme (see {@link VectorKernels}) in {@link #dotF32} /
+ * {@link #dotBf16} and in the 4-row tiles of the matmul, which is what makes matmul batch-invariant.
+ */
+interface VectorLoops {
+    /** Vector size in bits. */
+    int bits();
+
+    /** Float lanes per vector. */
+    int lanes();
+
+    /** {@code sum_i a[aOff + i] * b[bOff + i]}; the same bits as each matmul element. */
+    float dotF32(float[] a, int aOff, float[] b, int bOff, int n);
+
+    /** {@code sum_i bf16(w[wOff + i]) * x[xOff + i]}. */
+    float dotBf16(short[] w, int wOff, float[] x, int xOff, int n);
+
+    /**
+     * Output features {@code [o0, o1)} of {@code out[r, o] = sum_i w[o, i] * x[r, i]} for all {@code rows}
+     * activation rows; {@code w} is row-major [outCols, cols]. Every element is exactly what
+     * {@link #dotF32} gives for its weight row and activation row, whatever {@code rows} and the range.
+     * The whole chunk is one call so that the JIT compiles it as one unit per shape.
+     */
+    void matmulF32(float[] w, int cols, int outCols, float[] x, int rows, float[] out, int o0, int o1);
+
+    /** {@link #matmulF32} with bf16 weights; every element exactly what {@link #dotBf16} gives. */
+    void matmulBf16(short[] w, int cols, int outCols, float[] x, int rows, float[] out, int o0, int o1);
+
+    /** {@code y[yOff + i] = fma(alpha, x[xOff + i], y[yOff + i])}. */
+    void axpy(float alpha, float[] x, int xOff, float[] y, int yOff, int n);
+
+    /** {@code out[outOff + i] = x[xOff + i] * scale * weight[i]} (RMSNorm's second pass). */
+    void scaleMul(float[] x, int xOff, float scale, float[] weight, float[] out, int outOff, int n);
+
+    /** {@code gate[i] = gate[i] / (exp(-gate[i]) + 1) * up[i]}, exp as {@link VectorExp#exp(float)}. */
+    void siluMul(float[] gate, float[] up, int n);
+}

@@ -1,0 +1,137 @@
+package dev.plt.model.tokenizer;
+
+import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
+import dev.plt.model.io.ModelFileException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.OptionalInt;
+
+/**
+ * A Hugging Face {@code tokenizer.json} tokenizer (DJL's binding of the Rust {@code tokenizers} library)
+ * configured for generation: nothing is added or cut behind the caller's back.
+ * <ul>
+ *   <li>No special tokens are added ({@code add_special_tokens=false}); a prompt that needs BOS must
+ *       contain it. Special-token text written in the input (e.g. {@code "<|endoftext|>"}) still maps
+ *       to its id, as in the tokenizers library.</li>
+ *   <li>No truncation and no padding (DJL's defaults would truncate at 512 tokens).</li>
+ *   <li>{@link #decode(int[])} keeps special tokens, so decoding is lossless and an EOS is visible;
+ *       use {@link #decode(int[], boolean)} to drop them. A byte-level tokenizer decodes an incomplete
+ *       UTF-8 sequence to U+FFFD, so a streaming caller should decode growing prefixes, not single
+ *       tokens.</li>
+ * </ul>
+ * No tokenizer_config.json is read: only {@code tokenizer.json} defines behaviour.
+ *
+ * <p>Thread-safety: DJL does not document its native handle as thread-safe, so every call is
+ * synchronized on this instance. Tokenization is cheap next to a model step; use one instance per
+ * thread if that ever shows up in a profile.
+ */
+public final class PltTokenizer implements AutoCloseable {
+    private final Path path;
+    private final HuggingFaceTokenizer tokenizer;
+    private final TokenizerVocab vocab;
+    private boolean closed;
+
+    private PltTokenizer(Path path, HuggingFaceTokenizer tokenizer, TokenizerVocab vocab) {
+        this.path = path;
+        this.tokenizer = tokenizer;
+        this.vocab = vocab;
+    }
+
+    /**
+     * Loads a {@code tokenizer.json} (or the one inside a directory), offline.
+     *
+     * @throws ModelFileException naming the file if it is missing or not a valid tokenizer
+     */
+    public static PltTokenizer load(Path tokenizerJson) {
+        Path file = Files.isDirectory(tokenizerJson) ? tokenizerJson.resolve("tokenizer.json") : tokenizerJson;
+        if (!Files.isRegularFile(file)) {
+            throw ModelFileException.of(file, "tokenizer file not found");
+        }
+        TokenizerVocab vocab = TokenizerVocab.read(file);
+        // DJL otherwise probes the network (usage ping) on first use; nothing here may go online.
+        if (System.getProperty("ai.djl.offline") == null) {
+            System.setProperty("ai.djl.offline", "true");
+        }
+        HuggingFaceTokenizer tokenizer;
+        try {
+            tokenizer = HuggingFaceTokenizer.builder()
+                    .optTokenizerPath(file)
+                    .optAddSpecialTokens(false)
+                    .optTruncation(false)
+                    .optPadding(false)
+                    .build();
+        } catch (IOException | RuntimeException e) {
+            // The native library reports a malformed tokenizer as a RuntimeException with a serde message.
+            throw ModelFileException.wrap(file, "not a valid Hugging Face tokenizer", e);
+        }
+        return new PltTokenizer(file, tokenizer, vocab);
+    }
+
+    /** Token ids of {@code text}, exactly as the tokenizer produces them (no BOS/EOS added). */
+    public synchronized int[] encode(String text) {
+        ensureOpen();
+        long[] ids = tokenizer.encode(text, false, false).getIds();
+        int[] out = new int[ids.length];
+        for (int i = 0; i < ids.length; i++) {
+            out[i] = Math.toIntExact(ids[i]);
+        }
+        return out;
+    }
+
+    /** Text of {@code ids}, special tokens included. */
+    public String decode(int[] ids) {
+        return decode(ids, false);
+    }
+
+    /**
+     * Text of {@code ids}. Ids the tokenizer does not know (at or above {@link #vocabSize()}) contribute
+     * no text, as in the tokenizers library: a model's {@code vocab_size} is often padded above the
+     * tokenizer's, and a sampler may pick a padding id.
+     *
+     * @throws IllegalArgumentException for a negative id (never valid; the native side would wrap it)
+     */
+    public synchronized String decode(int[] ids, boolean skipSpecialTokens) {
+        ensureOpen();
+        long[] longs = new long[ids.length];
+        for (int i = 0; i < ids.length; i++) {
+            if (ids[i] < 0) {
+                throw new IllegalArgumentException("negative token id " + ids[i] + " at position " + i);
+            }
+            longs[i] = ids[i];
+        }
+        return tokenizer.decode(longs, skipSpecialTokens);
+    }
+
+    /** The id of a vocabulary or added token, e.g. {@code "<|endoftext|>"}. */
+    public OptionalInt tokenId(String token) {
+        return vocab.id(token);
+    }
+
+    /**
+     * Highest token id + 1 over the model vocabulary and the added tokens: the number of embedding rows
+     * a model needs (a checkpoint's {@code vocab_size} is often padded above this).
+     */
+    public int vocabSize() {
+        return vocab.size();
+    }
+
+    /** The tokenizer.json this was loaded from. */
+    public Path path() {
+        return path;
+    }
+
+    private void ensureOpen() {
+        if (closed) {
+            throw new IllegalStateException("tokenizer " + path + " is closed");
+        }
+    }
+
+    @Override
+    public synchronized void close() {
+        if (!closed) {
+            closed = true;
+            tokenizer.close();
+        }
+    }
+}
