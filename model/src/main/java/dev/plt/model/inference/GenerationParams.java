@@ -16,7 +16,7 @@ import java.util.Set;
  * @param stopStrings   strings that end a sequence; the text is cut before them (needs a tokenizer)
  */
 public record GenerationParams(int maxNewTokens, double temperature, int topK, double topP, long seed,
-        Set<Integer> stopTokens, List<String> stopStrings) {
+        Set<Integer> stopTokens, List<String> stopStrings) implements java.io.Serializable {
 
     public GenerationParams {
         if (maxNewTokens < 0) {

@@ -1,0 +1,249 @@
+package dev.plt.udfs.batch;
+
+import dev.plt.model.inference.PltModel;
+import dev.plt.udfs.registry.ModelRegistry;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.Iterator;
+import java.util.List;
+import java.util.NoSuchElementException;
+import java.util.function.LongConsumer;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.memory.RootAllocator;
+import org.apache.arrow.vector.FieldVector;
+import org.apache.arrow.vector.VectorSchemaRoot;
+import org.apache.spark.TaskContext;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.types.ArrayType;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.apache.spark.sql.vectorized.ArrowColumnVector;
+import org.apache.spark.sql.vectorized.ColumnarBatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The body of every {@code mapPartitions}: reads a window of rows, prepares them (a bad row gets its
+ * error here), sorts them by length, runs them through the engine in micro-batches that cross as
+ * Arrow vectors, and emits the rows in their original order with the output contract's columns. A
+ * batch that fails is retried row by row, so one bad row cannot take its neighbours down.
+ */
+public final class PartitionRunner {
+    private static final Logger LOG = LoggerFactory.getLogger(PartitionRunner.class);
+
+    private final RunSettings settings;
+    private final EngineTask task;
+    private final StructType inputSchema;
+    private final StructType engineOutput;
+    private final LongConsumer rowsDone;
+    private final LongConsumer tokensDone;
+
+    public PartitionRunner(RunSettings settings, EngineTask task, StructType inputSchema, LongConsumer rowsDone,
+            LongConsumer tokensDone) {
+        this.settings = settings;
+        this.task = task;
+        this.inputSchema = inputSchema;
+        this.engineOutput = OutputContract.engineOutput(task.resultSchema());
+        this.rowsDone = rowsDone;
+        this.tokensDone = tokensDone;
+    }
+
+    /** One input row in flight. */
+    private static final class Pending {
+        final int index;
+        final Row row;
+        Prepared prepared;
+        String error;
+        Object[] results;
+        int completionTokens;
+        double latencyMs;
+
+        Pending(int index, Row row) {
+            this.index = index;
+            this.row = row;
+        }
+    }
+
+    public Iterator<Row> run(Iterator<Row> rows) {
+        PltModel model = ModelRegistry.get(settings.model());
+        BufferAllocator allocator = new RootAllocator(Long.MAX_VALUE);
+        TaskContext context = TaskContext.get();
+        if (context != null) {
+            context.addTaskCompletionListener((org.apache.spark.util.TaskCompletionListener) ctx -> allocator.close());
+        }
+        return new Iterator<>() {
+            private Iterator<Row> ready = java.util.Collections.emptyIterator();
+
+            @Override
+            public boolean hasNext() {
+                while (!ready.hasNext() && rows.hasNext()) {
+                    ready = processWindow(model, allocator, rows).iterator();
+                }
+                boolean more = ready.hasNext();
+                if (!more && context == null) {
+                    allocator.close(); // outside Spark (tests): no completion listener
+                }
+                return more;
+            }
+
+            @Override
+            public Row next() {
+                if (!hasNext()) {
+                    throw new NoSuchElementException();
+                }
+                return ready.next();
+            }
+        };
+    }
+
+    private List<Row> processWindow(PltModel model, BufferAllocator allocator, Iterator<Row> rows) {
+        List<Pending> window = new ArrayList<>();
+        while (rows.hasNext() && window.size() < settings.sortWindow()) {
+            Pending p = new Pending(window.size(), rows.next());
+            try {
+                p.prepared = task.prepare(model, p.row);
+            } catch (RuntimeException e) {
+                p.error = message(e);
+            }
+            window.add(p);
+        }
+        List<Pending> runnable = new ArrayList<>(window.stream().filter(p -> p.error == null).toList());
+        runnable.sort(Comparator.comparingInt((Pending p) -> p.prepared.cost()).reversed());
+        for (List<Pending> batch : MicroBatcher.split(runnable, p -> p.prepared.cost(), settings.maxBatchRows(),
+                settings.maxBatchTokens())) {
+            try {
+                runBatch(model, allocator, batch);
+            } catch (RuntimeException batchFailure) {
+                LOG.warn("A micro-batch of {} rows failed ({}); retrying its rows one by one", batch.size(),
+                        message(batchFailure));
+                for (Pending p : batch) {
+                    try {
+                        runBatch(model, allocator, List.of(p));
+                    } catch (RuntimeException e) {
+                        p.error = message(e);
+                    }
+                }
+            }
+        }
+        List<Row> out = new ArrayList<>(window.size());
+        long tokens = 0;
+        for (Pending p : window) {
+            out.add(outputRow(p));
+            tokens += p.prepared == null ? 0 : p.prepared.cost();
+        }
+        rowsDone.accept(window.size());
+        tokensDone.accept(tokens);
+        return out;
+    }
+
+    private void runBatch(PltModel model, BufferAllocator allocator, List<Pending> batch) {
+        int n = batch.size();
+        boolean choices = batch.get(0).prepared.choiceIds() != null;
+        StructType engineInput = new StructType().add("input_ids", DataTypes.createArrayType(DataTypes.IntegerType));
+        if (choices) {
+            engineInput = engineInput.add("choice_ids",
+                    DataTypes.createArrayType(DataTypes.createArrayType(DataTypes.IntegerType)));
+        }
+        try (VectorSchemaRoot in = VectorSchemaRoot.create(ArrowColumns.toArrow(engineInput), allocator);
+                VectorSchemaRoot out = VectorSchemaRoot.create(ArrowColumns.toArrow(engineOutput), allocator)) {
+            for (int i = 0; i < n; i++) {
+                ArrowColumns.setInts(in, "input_ids", i, batch.get(i).prepared.promptIds());
+                if (choices) {
+                    ArrowColumns.setIntLists(in, "choice_ids", i, batch.get(i).prepared.choiceIds());
+                }
+            }
+            ArrowColumns.finish(in, n);
+            long start = System.nanoTime();
+            task.run(model, in, out);
+            ArrowColumns.finish(out, n);
+            double latencyMs = (System.nanoTime() - start) / 1e6;
+
+            List<FieldVector> vectors = out.getFieldVectors();
+            ArrowColumnVector[] columns = new ArrowColumnVector[vectors.size()];
+            for (int c = 0; c < columns.length; c++) {
+                columns[c] = new ArrowColumnVector(vectors.get(c));
+            }
+            try (ColumnarBatch results = new ColumnarBatch(columns, n)) {
+                int resultCount = task.resultSchema().size();
+                for (int i = 0; i < n; i++) {
+                    Pending p = batch.get(i);
+                    p.results = new Object[resultCount];
+                    for (int c = 0; c < resultCount; c++) {
+                        p.results[c] = value(results.column(c), engineOutput.fields()[c].dataType(), i);
+                    }
+                    p.completionTokens = results.column(resultCount).getInt(i);
+                    p.latencyMs = latencyMs;
+                }
+            }
+        }
+    }
+
+    private Row outputRow(Pending p) {
+        int inputCount = inputSchema.size();
+        int resultCount = task.resultSchema().size();
+        Object[] values = new Object[inputCount + resultCount + 5];
+        for (int c = 0; c < inputCount; c++) {
+            values[c] = p.row.get(c);
+        }
+        if (p.error == null) {
+            System.arraycopy(p.results, 0, values, inputCount, resultCount);
+        }
+        int at = inputCount + resultCount;
+        values[at] = p.error;
+        values[at + 1] = p.prepared == null ? null : p.prepared.promptIds().length;
+        values[at + 2] = p.error == null ? p.completionTokens : null;
+        values[at + 3] = p.error == null ? p.latencyMs : null;
+        values[at + 4] = settings.modelId();
+        return RowFactory.create(values);
+    }
+
+    /** A value of a result column as Spark's external Row type expects it. */
+    private static Object value(org.apache.spark.sql.vectorized.ColumnVector column, DataType type, int row) {
+        if (column.isNullAt(row)) {
+            return null;
+        }
+        if (type instanceof ArrayType array) {
+            var data = column.getArray(row);
+            DataType element = array.elementType();
+            // External Rows hold arrays as Scala sequences.
+            if (element.equals(DataTypes.DoubleType)) {
+                return seq(Arrays.stream(data.toDoubleArray()).boxed().toList());
+            } else if (element.equals(DataTypes.IntegerType)) {
+                return seq(Arrays.stream(data.toIntArray()).boxed().toList());
+            } else if (element.equals(DataTypes.BooleanType)) {
+                boolean[] flags = data.toBooleanArray();
+                List<Boolean> out = new ArrayList<>();
+                for (boolean b : flags) {
+                    out.add(b);
+                }
+                return seq(out);
+            }
+            throw new IllegalArgumentException("unsupported result array type " + type);
+        }
+        if (type.equals(DataTypes.DoubleType)) {
+            return column.getDouble(row);
+        } else if (type.equals(DataTypes.IntegerType)) {
+            return column.getInt(row);
+        } else if (type.equals(DataTypes.LongType)) {
+            return column.getLong(row);
+        } else if (type.equals(DataTypes.BooleanType)) {
+            return column.getBoolean(row);
+        } else if (type.equals(DataTypes.StringType)) {
+            return column.getUTF8String(row).toString();
+        }
+        throw new IllegalArgumentException("unsupported result type " + type);
+    }
+
+    private static <T> scala.collection.immutable.Seq<T> seq(List<T> values) {
+        return scala.jdk.javaapi.CollectionConverters.asScala(values).toList();
+    }
+
+    private static String message(RuntimeException e) {
+        String m = e.getMessage();
+        return e instanceof dev.plt.model.inference.InvalidInputException ? m
+                : e.getClass().getSimpleName() + (m == null ? "" : ": " + m);
+    }
+}

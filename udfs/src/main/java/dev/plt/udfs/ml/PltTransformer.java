@@ -1,0 +1,172 @@
+package dev.plt.udfs.ml;
+
+import dev.plt.udfs.batch.EngineTask;
+import dev.plt.udfs.batch.OutputContract;
+import dev.plt.udfs.batch.PartitionRunner;
+import dev.plt.udfs.batch.RunSettings;
+import dev.plt.udfs.registry.ModelKey;
+import dev.plt.udfs.tasks.PromptInput;
+import java.nio.file.Path;
+import org.apache.spark.api.java.function.MapPartitionsFunction;
+import org.apache.spark.ml.Transformer;
+import org.apache.spark.ml.param.IntParam;
+import org.apache.spark.ml.param.LongParam;
+import org.apache.spark.ml.param.Param;
+import org.apache.spark.ml.param.ParamMap;
+import org.apache.spark.ml.param.ParamValidators;
+import org.apache.spark.ml.util.DefaultParamsWritable;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.ArrayType;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
+import org.apache.spark.util.LongAccumulator;
+
+/**
+ * What every PLT transformer shares: the model and engine params, input column checks, and the
+ * {@code mapPartitions} that runs an {@link EngineTask} through a {@link PartitionRunner}. Params
+ * have accessor methods (Spark ML finds them by reflection) and the transformers save and load
+ * inside a {@code PipelineModel} through {@link DefaultParamsWritable}.
+ */
+public abstract class PltTransformer extends Transformer implements DefaultParamsWritable {
+    private static final long serialVersionUID = 1L;
+
+    private final String uid;
+    private final Param<String> modelPath;
+    private final Param<String> modelId;
+    private final Param<String> inputCol;
+    private final Param<String> inputIdsCol;
+    private final IntParam batchSize;
+    private final LongParam maxBatchTokens;
+    private final IntParam sortWindow;
+    private final IntParam threads;
+    private final Param<String> backend;
+    private final Param<String> enginePath;
+
+    protected PltTransformer(String uid) {
+        // Params name their parent by uid, so they are built only once the uid is set.
+        this.uid = uid;
+        modelPath = new Param<>(this, "modelPath", "model directory, readable by every executor");
+        modelId = new Param<>(this, "modelId", "model_id written to every output row (default: the directory name)");
+        inputCol = new Param<>(this, "inputCol", "text column to encode with the model's tokenizer");
+        inputIdsCol = new Param<>(this, "inputIdsCol", "array<int> column of token ids (instead of inputCol)");
+        batchSize = new IntParam(this, "batchSize", "rows per engine micro-batch", ParamValidators.gtEq(1));
+        maxBatchTokens = new LongParam(this, "maxBatchTokens", "tokens per engine micro-batch", ParamValidators.gtEq(1));
+        sortWindow = new IntParam(this, "sortWindow", "rows read ahead and sorted by length", ParamValidators.gtEq(1));
+        threads = new IntParam(this, "threads", "engine threads per executor (0: spark.task.cpus)", ParamValidators.gtEq(0));
+        backend = new Param<>(this, "backend", "kernel backend: auto, vector, vector-256, vector-512, scalar");
+        enginePath = new Param<>(this, "enginePath", "fast or reference");
+        setDefault(inputCol, "text");
+        setDefault(batchSize, 16);
+        setDefault(maxBatchTokens, 16384L);
+        setDefault(sortWindow, 1024);
+        setDefault(threads, 0);
+        setDefault(backend, "auto");
+        setDefault(enginePath, "fast");
+    }
+
+    /** The work this transformer asks of the engine. */
+    protected abstract EngineTask task();
+
+    @Override
+    public String uid() {
+        return uid;
+    }
+
+    public Param<String> modelPath() { return modelPath; }
+    public Param<String> modelId() { return modelId; }
+    public Param<String> inputCol() { return inputCol; }
+    public Param<String> inputIdsCol() { return inputIdsCol; }
+    public IntParam batchSize() { return batchSize; }
+    public LongParam maxBatchTokens() { return maxBatchTokens; }
+    public IntParam sortWindow() { return sortWindow; }
+    public IntParam threads() { return threads; }
+    public Param<String> backend() { return backend; }
+    public Param<String> enginePath() { return enginePath; }
+
+    public String getModelPath() { return $(modelPath); }
+    public String getInputCol() { return $(inputCol); }
+    public int getBatchSize() { return (Integer) $(batchSize); }
+    public long getMaxBatchTokens() { return (Long) $(maxBatchTokens); }
+
+    public PltTransformer setModelPath(String value) { set(modelPath, value); return this; }
+    public PltTransformer setModelId(String value) { set(modelId, value); return this; }
+    public PltTransformer setInputCol(String value) { set(inputCol, value); return this; }
+    public PltTransformer setInputIdsCol(String value) { set(inputIdsCol, value); return this; }
+    public PltTransformer setBatchSize(int value) { set(batchSize, value); return this; }
+    public PltTransformer setMaxBatchTokens(long value) { set(maxBatchTokens, value); return this; }
+    public PltTransformer setSortWindow(int value) { set(sortWindow, value); return this; }
+    public PltTransformer setThreads(int value) { set(threads, value); return this; }
+    public PltTransformer setBackend(String value) { set(backend, value); return this; }
+    public PltTransformer setEnginePath(String value) { set(enginePath, value); return this; }
+
+    /** Where prompts come from: inputIdsCol when set, else inputCol. */
+    protected PromptInput promptInput() {
+        return isDefined(inputIdsCol) ? new PromptInput(null, $(inputIdsCol)) : new PromptInput($(inputCol), null);
+    }
+
+    @Override
+    public StructType transformSchema(StructType schema) {
+        checkInputColumns(schema);
+        return OutputContract.outputSchema(schema, task().resultSchema());
+    }
+
+    /** Fails before any work when an input column is missing or has the wrong type. */
+    protected void checkInputColumns(StructType schema) {
+        PromptInput input = promptInput();
+        StructField field = requireColumn(schema, input.column());
+        if (input.textColumn() != null && !field.dataType().equals(DataTypes.StringType)) {
+            throw new IllegalArgumentException("column '" + input.column() + "' must be a string, it is "
+                    + field.dataType().simpleString());
+        }
+        if (input.idsColumn() != null && !(field.dataType() instanceof ArrayType array
+                && (array.elementType().equals(DataTypes.IntegerType) || array.elementType().equals(DataTypes.LongType)))) {
+            throw new IllegalArgumentException("column '" + input.column() + "' must be array<int>, it is "
+                    + field.dataType().simpleString());
+        }
+    }
+
+    protected static StructField requireColumn(StructType schema, String name) {
+        if (schema.getFieldIndex(name).isEmpty()) {
+            throw new IllegalArgumentException("input has no column '" + name + "' (columns: "
+                    + String.join(", ", schema.fieldNames()) + ")");
+        }
+        return schema.apply(name);
+    }
+
+    @Override
+    public Dataset<Row> transform(Dataset<?> dataset) {
+        if (!isDefined(modelPath)) {
+            throw new IllegalArgumentException("modelPath is not set");
+        }
+        StructType input = dataset.schema();
+        StructType output = transformSchema(input);
+        SparkSession spark = dataset.sparkSession();
+        EngineTask task = task();
+        RunSettings settings = runSettings(spark);
+        LongAccumulator rows = spark.sparkContext().longAccumulator("plt rows done");
+        LongAccumulator tokens = spark.sparkContext().longAccumulator("plt tokens done");
+        MapPartitionsFunction<Row, Row> body = partition ->
+                new PartitionRunner(settings, task, input, rows::add, tokens::add).run(partition);
+        return dataset.toDF().mapPartitions(body, Encoders.row(output));
+    }
+
+    RunSettings runSettings(SparkSession spark) {
+        int engineThreads = (Integer) $(threads);
+        if (engineThreads == 0) {
+            engineThreads = Integer.parseInt(spark.conf().get("spark.task.cpus", "1"));
+        }
+        String path = $(modelPath);
+        String id = isDefined(modelId) ? $(modelId) : Path.of(path).getFileName().toString();
+        return new RunSettings(new ModelKey(path, engineThreads, $(backend), $(enginePath), 256), id,
+                getBatchSize(), getMaxBatchTokens(), (Integer) $(sortWindow));
+    }
+
+    @Override
+    public Transformer copy(ParamMap extra) {
+        return defaultCopy(extra);
+    }
+}
