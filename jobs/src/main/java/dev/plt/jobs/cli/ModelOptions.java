@@ -28,13 +28,26 @@ public final class ModelOptions {
             description = "Positions per prefill pass (bounds memory). Default: ${DEFAULT-VALUE}.")
     int prefillChunk;
 
-    EngineOptions engineOptions() {
+    public String backend() {
+        return backend;
+    }
+
+    public String path() {
+        return path;
+    }
+
+    /** Engine threads asked for on the command line, or null for the default. */
+    public Integer threads() {
+        return threads;
+    }
+
+    public EngineOptions engineOptions() {
         EngineOptions options = EngineOptions.defaults().withBackend(backend).withPath(path)
                 .withPrefillChunk(prefillChunk);
         return threads == null ? options : options.withThreads(threads);
     }
 
-    Path modelDirectory() {
+    public Path modelDirectory() {
         if (model != null) {
             return model;
         }
@@ -45,7 +58,7 @@ public final class ModelOptions {
         return embedded;
     }
 
-    PltModel load() {
+    public PltModel load() {
         return PltModel.load(modelDirectory(), engineOptions());
     }
 }

@@ -162,9 +162,10 @@ public final class GatedWindowAttention {
             scores[j] = e;
             sum += e;
         }
+        float inverseSum = 1f / sum;
         java.util.Arrays.fill(out, outOff, outOff + headDim, 0f);
         for (int p = from; p <= to; p++) {
-            kernels.axpy(scores[p - from] / sum, values, p * stride + kvOffset, out, outOff, headDim);
+            kernels.axpy(scores[p - from] * inverseSum, values, p * stride + kvOffset, out, outOff, headDim);
         }
     }
 

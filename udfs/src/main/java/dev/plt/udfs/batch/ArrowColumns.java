@@ -108,6 +108,16 @@ public final class ArrowColumns {
         writer.endList();
     }
 
+    public static void setBooleans(VectorSchemaRoot root, String column, int row, List<Boolean> values) {
+        UnionListWriter writer = ((ListVector) root.getVector(column)).getWriter();
+        writer.setPosition(row);
+        writer.startList();
+        for (boolean v : values) {
+            writer.bit().writeBit(v ? 1 : 0);
+        }
+        writer.endList();
+    }
+
     public static void setIntLists(VectorSchemaRoot root, String column, int row, List<int[]> lists) {
         UnionListWriter writer = ((ListVector) root.getVector(column)).getWriter();
         writer.setPosition(row);

@@ -145,7 +145,8 @@ public final class PartitionRunner {
         StructType engineInput = new StructType().add("input_ids", DataTypes.createArrayType(DataTypes.IntegerType));
         if (choices) {
             engineInput = engineInput.add("choice_ids",
-                    DataTypes.createArrayType(DataTypes.createArrayType(DataTypes.IntegerType)));
+                    DataTypes.createArrayType(DataTypes.createArrayType(DataTypes.IntegerType)))
+                    .add("choice_chars", DataTypes.createArrayType(DataTypes.IntegerType));
         }
         try (VectorSchemaRoot in = VectorSchemaRoot.create(ArrowColumns.toArrow(engineInput), allocator);
                 VectorSchemaRoot out = VectorSchemaRoot.create(ArrowColumns.toArrow(engineOutput), allocator)) {
@@ -153,6 +154,7 @@ public final class PartitionRunner {
                 ArrowColumns.setInts(in, "input_ids", i, batch.get(i).prepared.promptIds());
                 if (choices) {
                     ArrowColumns.setIntLists(in, "choice_ids", i, batch.get(i).prepared.choiceIds());
+                    ArrowColumns.setInts(in, "choice_chars", i, batch.get(i).prepared.choiceChars());
                 }
             }
             ArrowColumns.finish(in, n);

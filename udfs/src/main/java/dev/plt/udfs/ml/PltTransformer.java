@@ -35,6 +35,9 @@ public abstract class PltTransformer extends Transformer implements DefaultParam
     private static final long serialVersionUID = 1L;
 
     private final String uid;
+    // Progress counters of the last transform (not params: they belong to one run, not to the model).
+    private transient LongAccumulator rowsDone;
+    private transient LongAccumulator tokensDone;
     private final Param<String> modelPath;
     private final Param<String> modelId;
     private final Param<String> inputCol;
@@ -149,9 +152,21 @@ public abstract class PltTransformer extends Transformer implements DefaultParam
         RunSettings settings = runSettings(spark);
         LongAccumulator rows = spark.sparkContext().longAccumulator("plt rows done");
         LongAccumulator tokens = spark.sparkContext().longAccumulator("plt tokens done");
+        rowsDone = rows;
+        tokensDone = tokens;
         MapPartitionsFunction<Row, Row> body = partition ->
                 new PartitionRunner(settings, task, input, rows::add, tokens::add).run(partition);
         return dataset.toDF().mapPartitions(body, Encoders.row(output));
+    }
+
+    /** Rows finished by the last {@link #transform}, counted as partitions progress (null before). */
+    public LongAccumulator rowsDone() {
+        return rowsDone;
+    }
+
+    /** Prompt tokens finished by the last {@link #transform}. */
+    public LongAccumulator tokensDone() {
+        return tokensDone;
     }
 
     RunSettings runSettings(SparkSession spark) {

@@ -1,0 +1,118 @@
+package dev.plt.datasets.readers;
+
+import static org.apache.spark.sql.functions.col;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.apache.spark.storage.StorageLevel;
+
+/**
+ * What a read produced: the well-formed rows and, for JSONL and CSV, the malformed lines set aside with
+ * where they came from. Everything is lazy, except that listing malformed records of a multi-line CSV
+ * caches the parsed input (Spark refuses a query that reads only the corrupt-record column of a raw
+ * CSV file).
+ */
+public final class ReadResult {
+    /** The file a row came from. */
+    public static final String FILE_COLUMN = "_source_file";
+    /** The 1-based line number of a row in its file (null where unknown). */
+    public static final String LINE_COLUMN = "_line_number";
+
+    private final Dataset<Row> parsed;
+    private final List<String> dataColumns;
+    private final String corruptColumn;
+    private final boolean cacheForCorruptQueries;
+    private Dataset<Row> cached;
+
+    /**
+     * @param parsed                 data columns plus, when {@code corruptColumn} is not null, it and the
+     *                               file and line columns
+     * @param corruptColumn          null for formats without malformed lines (Parquet, Arrow)
+     * @param cacheForCorruptQueries true when {@code parsed} reads a raw CSV file directly
+     */
+    ReadResult(Dataset<Row> parsed, List<String> dataColumns, String corruptColumn, boolean cacheForCorruptQueries) {
+        this.parsed = parsed;
+        this.dataColumns = List.copyOf(dataColumns);
+        this.corruptColumn = corruptColumn;
+        this.cacheForCorruptQueries = cacheForCorruptQueries;
+    }
+
+    static ReadResult withoutMalformed(Dataset<Row> data) {
+        return new ReadResult(data, List.of(data.columns()), null, false);
+    }
+
+    /** The well-formed rows, data columns only. */
+    public Dataset<Row> rows() {
+        Dataset<Row> good = corruptColumn == null ? parsed : parsed.filter(col(corruptColumn).isNull());
+        return good.select(columns(dataColumns));
+    }
+
+    /** The well-formed rows with {@link #FILE_COLUMN} and {@link #LINE_COLUMN} (JSONL, CSV). */
+    public Dataset<Row> rowsWithLines() {
+        if (corruptColumn == null) {
+            return rows();
+        }
+        List<String> names = new ArrayList<>(dataColumns);
+        names.add(FILE_COLUMN);
+        names.add(LINE_COLUMN);
+        return parsed.filter(col(corruptColumn).isNull()).select(columns(names));
+    }
+
+    /** Every row as parsed, malformed ones included (their data columns may be partly filled). */
+    public Dataset<Row> parsed() {
+        return parsed;
+    }
+
+    /** The malformed lines: {@link #FILE_COLUMN}, {@link #LINE_COLUMN}, and the raw text in the corrupt column. */
+    public Dataset<Row> malformed() {
+        if (corruptColumn == null) {
+            StructType schema = new StructType()
+                    .add(FILE_COLUMN, DataTypes.StringType)
+                    .add(LINE_COLUMN, DataTypes.LongType)
+                    .add(ReadOptions.DEFAULT_CORRUPT_COLUMN, DataTypes.StringType);
+            return parsed.sparkSession().createDataFrame(List.<Row>of(), schema);
+        }
+        return queryable().filter(col(corruptColumn).isNotNull())
+                .select(col(FILE_COLUMN), col(LINE_COLUMN), col(corruptColumn));
+    }
+
+    public long malformedCount() {
+        return corruptColumn == null ? 0 : malformed().count();
+    }
+
+    /** Up to {@code limit} malformed lines, in file and line order where line numbers are known. */
+    public List<MalformedRecord> malformedRecords(int limit) {
+        List<MalformedRecord> out = new ArrayList<>();
+        if (corruptColumn == null) {
+            return out;
+        }
+        for (Row r : malformed().orderBy(col(FILE_COLUMN), col(LINE_COLUMN)).limit(limit).collectAsList()) {
+            out.add(new MalformedRecord(r.getString(0), r.isNullAt(1) ? null : r.getLong(1), r.getString(2)));
+        }
+        return out;
+    }
+
+    /** The corrupt column of this input's data set, or null for formats without one. */
+    public String corruptColumn() {
+        return corruptColumn;
+    }
+
+    private Dataset<Row> queryable() {
+        if (!cacheForCorruptQueries) {
+            return parsed;
+        }
+        if (cached == null) {
+            cached = parsed.persist(StorageLevel.MEMORY_AND_DISK());
+        }
+        return cached;
+    }
+
+    private static Column[] columns(List<String> names) {
+        return names.stream().map(n -> col("`" + n.replace("`", "``") + "`")).toArray(Column[]::new);
+    }
+}

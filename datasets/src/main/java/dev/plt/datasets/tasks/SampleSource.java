@@ -1,0 +1,14 @@
+package dev.plt.datasets.tasks;
+
+import java.io.Serializable;
+import java.util.List;
+
+/**
+ * Where a task's samples come from: files read, or problems generated. Called on the driver; it holds
+ * only its settings (paths as strings), so a task stays small when Spark ships it to executors.
+ */
+public interface SampleSource extends Serializable {
+
+    /** Every sample of the evaluation split, in a stable order. */
+    List<Sample> load();
+}

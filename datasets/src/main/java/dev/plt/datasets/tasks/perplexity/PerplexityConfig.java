@@ -1,0 +1,26 @@
+package dev.plt.datasets.tasks.perplexity;
+
+import dev.plt.datasets.tasks.RequestType;
+import dev.plt.datasets.tasks.Task;
+import dev.plt.datasets.tasks.registry.DataPaths;
+import dev.plt.datasets.tasks.registry.TaskConfig;
+import dev.plt.datasets.tasks.scoring.PerplexityScorer;
+
+/**
+ * Options of kind {@code perplexity} (defaults in brackets): {@code path} [tinyshakespeare/input.txt],
+ * {@code documents} [chunks] (whole, blank_lines or chunks), {@code chunk_chars} [2048].
+ */
+public record PerplexityConfig(String path, String documents, Integer chunkChars) implements TaskConfig {
+
+    public PerplexityConfig {
+        path = path == null ? "tinyshakespeare/input.txt" : path;
+        documents = documents == null ? "chunks" : documents;
+        chunkChars = chunkChars == null ? 2048 : chunkChars;
+    }
+
+    @Override
+    public Task toTask(String name, DataPaths paths) {
+        return new Task(name, RequestType.LOGLIKELIHOOD_ROLLING,
+                new PerplexitySource(paths.resolve("path", path), documents, chunkChars), new PerplexityScorer());
+    }
+}

@@ -1,0 +1,140 @@
+package dev.plt.datasets.tasks;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.plt.datasets.SharedDatasets;
+import dev.plt.datasets.tasks.gsm8k.Gsm8kSource;
+import dev.plt.datasets.tasks.metrics.SampleScore;
+import dev.plt.datasets.tasks.mmlu.MmluSource;
+import dev.plt.datasets.tasks.perplexity.PerplexitySource;
+import dev.plt.datasets.tasks.registry.ProjectLayout;
+import dev.plt.datasets.tasks.registry.TaskRegistry;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.ObjectInputStream;
+import java.io.ObjectOutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class TaskRegistryTest {
+    private final Path root = SharedDatasets.projectRoot();
+    private final TaskRegistry registry = TaskRegistry.forProject(root);
+
+    @Test
+    void theProjectDeclaresTheFiveTasks() {
+        assertEquals(List.of("gsm8k", "mc_jsonl", "mmlu", "multihop", "perplexity"), registry.names());
+        assertEquals(root.resolve("../shared/datasets").normalize(), registry.datasetsRoot());
+    }
+
+    @Test
+    void dataPathsDefaultToTheSharedDatasets() {
+        Path datasets = ProjectLayout.defaultDatasetsRoot(root);
+        Task mmlu = registry.create("mmlu");
+        assertEquals(RequestType.LOGLIKELIHOOD, mmlu.requestType());
+        MmluSource source = (MmluSource) mmlu.source();
+        assertEquals(datasets.resolve("mmlu").toString(), source.dataDir());
+        assertEquals(5, source.numFewshot());
+        Gsm8kSource gsm8k = (Gsm8kSource) registry.create("gsm8k").source();
+        assertEquals(datasets.resolve("gsm8k/test.jsonl").toString(), gsm8k.evalFile());
+        assertEquals(List.of("Question:", "\n\n"), gsm8k.until());
+        assertEquals(Optional.of("data_dir"), registry.dataOption("mmlu"));
+        assertEquals(Optional.of("eval_file"), registry.dataOption("gsm8k"));
+        assertEquals(Optional.empty(), registry.dataOption("multihop"));
+        assertEquals(List.of("word_perplexity", "byte_perplexity", "bits_per_byte"),
+                List.copyOf(registry.create("perplexity").metrics().keySet()));
+    }
+
+    @Test
+    void overridesReplaceFileOptionsAndConvertStrings(@TempDir Path dir) {
+        MmluSource zeroShot = (MmluSource) registry.create("mmlu", Map.of("num_fewshot", "0",
+                "subjects", "anatomy")).source();
+        assertEquals(0, zeroShot.numFewshot());
+        assertEquals(List.of("anatomy"), zeroShot.subjects());
+        PerplexitySource ppl = (PerplexitySource) registry.create("perplexity",
+                Map.of("path", dir.resolve("x.txt").toString())).source();
+        assertEquals(dir.resolve("x.txt").toString(), ppl.path(), "absolute paths stay as given");
+        TaskRegistry elsewhere = registry.withDatasetsRoot(dir);
+        assertEquals(dir.resolve("tinyshakespeare/input.txt").toString(),
+                ((PerplexitySource) elsewhere.create("perplexity").source()).path());
+    }
+
+    @Test
+    void unknownTasksAndOptionsAreErrorsThatListWhatExists() {
+        IllegalArgumentException task = assertThrows(IllegalArgumentException.class, () -> registry.create("mmlu_pro"));
+        assertEquals("unknown task 'mmlu_pro'; known tasks: gsm8k, mc_jsonl, mmlu, multihop, perplexity",
+                task.getMessage());
+        IllegalArgumentException option = assertThrows(IllegalArgumentException.class,
+                () -> registry.create("mmlu", Map.of("num_shots", 3)));
+        assertTrue(option.getMessage().contains("unknown option 'num_shots'"), option.getMessage());
+        assertTrue(option.getMessage().contains("num_fewshot"), option.getMessage());
+        IllegalArgumentException path = assertThrows(IllegalArgumentException.class, () -> registry.create("mc_jsonl"));
+        assertTrue(path.getMessage().contains("'path' is required"), path.getMessage());
+    }
+
+    @Test
+    void aNewFileOfAnExistingKindIsANewTask(@TempDir Path dir) throws IOException {
+        Files.writeString(dir.resolve("arc_easy.yaml"), "kind: multiple_choice_jsonl\npath: arc/easy.jsonl\n"
+                + "choices_field: choices.text\nlabels_field: choices.label\ngold_field: answerKey\n");
+        Files.writeString(dir.resolve("deep.yaml"), "task: multihop_deep\nkind: multihop\nhops: 8\nn: 3\n");
+        TaskRegistry custom = TaskRegistry.load(dir, dir);
+        assertEquals(List.of("arc_easy", "multihop_deep"), custom.names());
+        assertEquals(3, custom.create("multihop_deep").samples().size(), "a single hops value is a list of one");
+        Files.writeString(dir.resolve("bad.yaml"), "kind: nonsense\n");
+        assertThrows(IllegalArgumentException.class, () -> TaskRegistry.load(dir, dir));
+    }
+
+    @Test
+    void tasksSurviveJavaSerializationAsSparkClosuresNeed() throws Exception {
+        for (String name : List.of("gsm8k", "mmlu", "multihop", "perplexity")) {
+            Task task = registry.create(name);
+            Task copy = roundTrip(task);
+            assertEquals(task.name(), copy.name());
+            assertEquals(task.metrics(), copy.metrics());
+        }
+        Task multihop = registry.create("multihop", Map.of("n", 2));
+        List<Sample> samples = multihop.samples();
+        assertEquals(samples, roundTrip(multihop).samples());
+        Sample sample = roundTrip(samples.get(0));
+        List<Response> responses = sample.requests().stream()
+                .map(r -> Response.loglikelihood(r.equals(sample.requests().get(sample.gold())) ? -0.1 : -5, true))
+                .toList();
+        assertEquals(1.0, roundTrip(multihop).score(sample, responses).metrics().get("acc").value());
+    }
+
+    @Test
+    void gsm8kFileDeclaresTheStrictAndLastNumberPatterns() throws Exception {
+        Task gsm8k = roundTrip(registry.create("gsm8k"));
+        Sample sample = new Sample("g", Map.of(), List.of(new GenerateUntilRequest("Q", List.of("\n\n"), 8)),
+                List.of(), -1, "1234.50", null, "g");
+        SampleScore score = gsm8k.score(sample, List.of(Response.generation(" It costs $1,234.50.")));
+        assertEquals(0.0, score.metrics().get("exact_match_strict").value());
+        assertEquals(1.0, score.metrics().get("exact_match_flexible").value());
+    }
+
+    @Test
+    void realMmluThroughTheRegistry() {
+        SharedDatasets.require("mmlu");
+        List<Sample> samples = registry.create("mmlu", Map.of("subjects", List.of("abstract_algebra", "anatomy")))
+                .samples();
+        assertEquals(100 + 135, samples.size());
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <T> T roundTrip(T value) throws IOException, ClassNotFoundException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
+            out.writeObject(value);
+        }
+        try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(bytes.toByteArray()))) {
+            return (T) in.readObject();
+        }
+    }
+}

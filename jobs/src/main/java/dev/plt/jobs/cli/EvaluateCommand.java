@@ -1,0 +1,140 @@
+package dev.plt.jobs.cli;
+
+import dev.plt.datasets.tasks.Sample;
+import dev.plt.datasets.tasks.Task;
+import dev.plt.datasets.tasks.metrics.MetricResult;
+import dev.plt.datasets.tasks.registry.ProjectLayout;
+import dev.plt.datasets.tasks.registry.TaskRegistry;
+import dev.plt.jobs.evaluate.Evaluation;
+import dev.plt.jobs.evaluate.EvaluationResult;
+import dev.plt.jobs.evaluate.HtmlReport;
+import dev.plt.jobs.evaluate.MetricsJson;
+import dev.plt.jobs.evaluate.SamplesTable;
+import dev.plt.jobs.spark.SparkOptions;
+import dev.plt.model.config.ConfigLoader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.apache.spark.sql.SparkSession;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(name = "evaluate", mixinStandardHelpOptions = true,
+        description = {"Spark job: evaluates a model on a benchmark task with lm-evaluation-harness semantics.",
+            "Writes DIR/metrics.json, DIR/samples/ (Parquet, one row per sample) and DIR/report.html."})
+public final class EvaluateCommand implements Callable<Integer> {
+    @Mixin
+    ModelOptions modelOptions;
+
+    @Mixin
+    SparkOptions sparkOptions;
+
+    @Option(names = "--task", required = true, paramLabel = "NAME", description = "Task name (conf/tasks/NAME.yaml).")
+    String taskName;
+
+    @Option(names = "--data", paramLabel = "PATH", description = "The task's data (file or directory) instead of its default.")
+    Path data;
+
+    @Option(names = "--datasets", paramLabel = "DIR", description = "Root of the datasets. Default: ../shared/datasets.")
+    Path datasetsRoot;
+
+    @Option(names = "--task-option", paramLabel = "KEY=VALUE", description = "Override a task setting (repeatable), "
+            + "e.g. num_fewshot=0.")
+    Map<String, String> taskOptions = new LinkedHashMap<>();
+
+    @Option(names = "--limit", paramLabel = "N", description = "Evaluate the first N samples only.")
+    Integer limit;
+
+    @Option(names = "--output", required = true, paramLabel = "DIR", description = "Output directory.")
+    Path output;
+
+    @Option(names = "--overwrite", description = "Write into an existing output directory.")
+    boolean overwrite;
+
+    @Option(names = "--batch-size", defaultValue = "16", description = "Rows per engine micro-batch. Default: ${DEFAULT-VALUE}.")
+    int batchSize;
+
+    @Option(names = "--partitions", paramLabel = "N", description = "Partitions of the request rows. Default: Spark's default parallelism.")
+    Integer partitions;
+
+    @Option(names = "--fail-on-error", description = "Exit non-zero when any sample got an error.")
+    boolean failOnError;
+
+    @Override
+    public Integer call() throws Exception {
+        Path modelDir = modelOptions.modelDirectory().toAbsolutePath();
+        ConfigLoader.load(modelDir);
+        if (Files.exists(output) && !overwrite) {
+            throw new IllegalArgumentException("--output " + output + " already exists (use --overwrite to write into it)");
+        }
+        Task task = createTask();
+        List<Sample> samples = task.samples();
+        if (limit != null) {
+            samples = samples.subList(0, Math.min(limit, samples.size()));
+        }
+        if (samples.isEmpty()) {
+            throw new IllegalArgumentException("task '" + taskName + "' has no samples to evaluate");
+        }
+        String modelId = modelDir.getFileName().toString();
+        SparkSession spark = sparkOptions.session("plt evaluate " + taskName);
+        try {
+            int parts = partitions != null ? partitions : spark.sparkContext().defaultParallelism();
+            Evaluation evaluation = new Evaluation(spark, modelDir, modelId, parts, transformer -> {
+                transformer.setBatchSize(batchSize).setBackend(modelOptions.backend()).setEnginePath(modelOptions.path());
+                if (modelOptions.threads() != null) {
+                    transformer.setThreads(modelOptions.threads());
+                }
+            });
+            EvaluationResult result = evaluation.run(task, samples);
+            Files.createDirectories(output);
+            Map<String, Object> settings = new LinkedHashMap<>();
+            settings.put("model", modelDir.toString());
+            settings.put("task_options", taskOptions);
+            settings.put("limit", limit);
+            settings.put("batch_size", batchSize);
+            settings.put("partitions", parts);
+            settings.put("master", spark.sparkContext().master());
+            MetricsJson.write(output.resolve("metrics.json"), MetricsJson.toJson(result, settings));
+            SamplesTable.write(spark, result.samples(), output.resolve("samples").toString());
+            HtmlReport.write(output.resolve("report.html"), result);
+            printSummary(result);
+            return failOnError && result.errors() > 0 ? PltCli.EXIT_ROW_ERRORS : 0;
+        } finally {
+            spark.stop();
+        }
+    }
+
+    private Task createTask() {
+        Path root = ProjectLayout.findRoot(Path.of(System.getProperty("plt.home", ".")).toAbsolutePath())
+                .orElseGet(ProjectLayout::root);
+        TaskRegistry registry = TaskRegistry.forProject(root);
+        if (datasetsRoot != null) {
+            registry = registry.withDatasetsRoot(datasetsRoot.toAbsolutePath());
+        }
+        Map<String, Object> overrides = new LinkedHashMap<>(taskOptions);
+        if (data == null) {
+            return registry.create(taskName, overrides);
+        }
+        String key = registry.dataOption(taskName).orElseThrow(() -> new IllegalArgumentException(
+                "--data: task '" + taskName + "' reads no data file (it generates its samples)"));
+        overrides.put(key, data.toAbsolutePath().toString());
+        return registry.create(taskName, overrides);
+    }
+
+    private void printSummary(EvaluationResult r) {
+        System.out.printf("%n%s on %s: %d samples, %d errors, %.1f s (%.2f samples/s, %.0f tokens/s)%n", r.task(),
+                r.modelId(), r.metrics().samples(), r.errors(), r.seconds(), r.samplesPerSecond(), r.tokensPerSecond());
+        System.out.printf("%-22s %10s %10s%n", "metric", "value", "stderr");
+        for (Map.Entry<String, MetricResult> m : r.metrics().metrics().entrySet()) {
+            System.out.printf("%-22s %10.4f %10.4f%n", m.getKey(), m.getValue().value(), m.getValue().stderr());
+        }
+        if (!r.metrics().bySubject().isEmpty()) {
+            System.out.printf("(%d subjects: see %s)%n", r.metrics().bySubject().size(), output.resolve("metrics.json"));
+        }
+        System.out.println("report: " + output.resolve("report.html"));
+    }
+}

@@ -1,0 +1,44 @@
+package dev.plt.jobs.cli;
+
+import dev.plt.jobs.spark.BatchJobCommand;
+import dev.plt.udfs.ml.PltGenerator;
+import dev.plt.udfs.ml.PltTransformer;
+import java.util.ArrayList;
+import java.util.List;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "generate", mixinStandardHelpOptions = true,
+        description = {"Spark job: a continuation for every row's text (or token ids).",
+            "Output: the input columns + generated_text, generated_ids, finish_reason + error, prompt_tokens, "
+                    + "completion_tokens, latency_ms, model_id."})
+public final class GenerateCommand extends BatchJobCommand {
+    @Option(names = "--max-new-tokens", defaultValue = "64", description = "Default: ${DEFAULT-VALUE}.")
+    int maxNewTokens;
+
+    @Option(names = "--temperature", defaultValue = "0", description = "0 for greedy. Default: ${DEFAULT-VALUE}.")
+    double temperature;
+
+    @Option(names = "--top-k", defaultValue = "0", description = "0: no top-k cut. Default: ${DEFAULT-VALUE}.")
+    int topK;
+
+    @Option(names = "--top-p", defaultValue = "1", description = "1: no nucleus cut. Default: ${DEFAULT-VALUE}.")
+    double topP;
+
+    @Option(names = "--seed", defaultValue = "0", description = "Sampling seed. Default: ${DEFAULT-VALUE}.")
+    long seed;
+
+    @Option(names = "--stop", paramLabel = "STRING", description = "Stop string (repeatable).")
+    List<String> stop = new ArrayList<>();
+
+    @Override
+    protected String name() {
+        return "generate";
+    }
+
+    @Override
+    protected PltTransformer transformer() {
+        return new PltGenerator().setMaxNewTokens(maxNewTokens).setTemperature(temperature).setTopK(topK)
+                .setTopP(topP).setSeed(seed).setStop(stop.toArray(String[]::new));
+    }
+}

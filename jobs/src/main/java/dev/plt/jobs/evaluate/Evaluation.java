@@ -1,0 +1,191 @@
+package dev.plt.jobs.evaluate;
+
+import dev.plt.datasets.tasks.GenerateUntilRequest;
+import dev.plt.datasets.tasks.LoglikelihoodRequest;
+import dev.plt.datasets.tasks.LoglikelihoodRollingRequest;
+import dev.plt.datasets.tasks.Request;
+import dev.plt.datasets.tasks.Response;
+import dev.plt.datasets.tasks.Sample;
+import dev.plt.datasets.tasks.Task;
+import dev.plt.datasets.tasks.metrics.SampleScore;
+import dev.plt.datasets.tasks.metrics.TaskAccumulator;
+import dev.plt.model.tokenizer.PltTokenizer;
+import dev.plt.udfs.batch.OutputContract;
+import dev.plt.udfs.ml.PltChoiceScorer;
+import dev.plt.udfs.ml.PltGenerator;
+import dev.plt.udfs.ml.PltScorer;
+import dev.plt.udfs.ml.PltTransformer;
+import dev.plt.udfs.tasks.ChoiceTask;
+import dev.plt.udfs.tasks.GenerateTask;
+import dev.plt.udfs.tasks.ScoreTask;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.function.Consumer;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * Runs one task on Spark with lm-evaluation-harness semantics: samples are built on the driver, their
+ * requests become rows answered by the PLT transformers on the executors (multiple choice: one row
+ * per sample, its context computed once for all choices; generation: greedy until a stop string;
+ * perplexity: the document scored after an end-of-text token), and the answers are scored and
+ * aggregated on the driver, where the few thousand results fit easily.
+ */
+public final class Evaluation {
+    private final SparkSession spark;
+    private final Path modelDir;
+    private final String modelId;
+    private final int partitions;
+    private final Consumer<PltTransformer> engineSettings;
+
+    /**
+     * @param engineSettings applies the command line's engine settings (batch size, threads, ...) to a
+     *                       transformer
+     */
+    public Evaluation(SparkSession spark, Path modelDir, String modelId, int partitions,
+            Consumer<PltTransformer> engineSettings) {
+        this.spark = spark;
+        this.modelDir = modelDir;
+        this.modelId = modelId;
+        this.partitions = partitions;
+        this.engineSettings = engineSettings;
+    }
+
+    public EvaluationResult run(Task task, List<Sample> samples) {
+        long start = System.nanoTime();
+        List<Row> answered = switch (task.requestType()) {
+            case LOGLIKELIHOOD -> multipleChoice(samples);
+            case GENERATE_UNTIL -> generation(samples);
+            case LOGLIKELIHOOD_ROLLING -> perplexity(samples);
+        };
+        List<SampleOutcome> outcomes = new ArrayList<>();
+        TaskAccumulator accumulator = task.newAccumulator();
+        long promptTokens = 0;
+        long completionTokens = 0;
+        for (Row row : answered) {
+            Sample sample = samples.get(row.getInt(row.fieldIndex("sample_index")));
+            String error = row.getString(row.fieldIndex(OutputContract.ERROR));
+            int prompt = intOrZero(row, OutputContract.PROMPT_TOKENS);
+            int completion = intOrZero(row, OutputContract.COMPLETION_TOKENS);
+            promptTokens += prompt;
+            completionTokens += completion;
+            if (error != null) {
+                outcomes.add(new SampleOutcome(sample, List.of(), null, null, error, prompt, completion));
+                continue;
+            }
+            List<Double> loglikelihoods = new ArrayList<>();
+            String output = null;
+            List<Response> responses = new ArrayList<>();
+            switch (task.requestType()) {
+                case LOGLIKELIHOOD -> {
+                    List<Double> lps = row.getList(row.fieldIndex(ChoiceTask.LOGPROBS));
+                    List<Boolean> greedy = row.getList(row.fieldIndex(ChoiceTask.GREEDY));
+                    for (int c = 0; c < lps.size(); c++) {
+                        responses.add(Response.loglikelihood(lps.get(c), greedy.get(c)));
+                    }
+                    loglikelihoods.addAll(lps);
+                }
+                case GENERATE_UNTIL -> {
+                    output = row.getString(row.fieldIndex(GenerateTask.TEXT));
+                    responses.add(Response.generation(output));
+                }
+                case LOGLIKELIHOOD_ROLLING -> {
+                    double total = row.getDouble(row.fieldIndex(ScoreTask.TOTAL));
+                    responses.add(Response.rolling(total));
+                    loglikelihoods.add(total);
+                }
+            }
+            SampleScore score = task.score(sample, responses);
+            accumulator.add(score);
+            outcomes.add(new SampleOutcome(sample, loglikelihoods, output, score, null, prompt, completion));
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        return new EvaluationResult(task.name(), modelId, accumulator.result(), outcomes, seconds, promptTokens,
+                completionTokens);
+    }
+
+    private List<Row> multipleChoice(List<Sample> samples) {
+        List<Row> rows = new ArrayList<>();
+        for (int i = 0; i < samples.size(); i++) {
+            List<Request> requests = samples.get(i).requests();
+            String context = ((LoglikelihoodRequest) requests.get(0)).context();
+            List<String> continuations = new ArrayList<>();
+            for (Request r : requests) {
+                LoglikelihoodRequest ll = (LoglikelihoodRequest) r;
+                if (!ll.context().equals(context)) {
+                    throw new IllegalStateException("sample " + samples.get(i).id()
+                            + ": multiple-choice requests must share one context");
+                }
+                continuations.add(ll.continuation());
+            }
+            rows.add(RowFactory.create(i, context, scalaList(continuations)));
+        }
+        StructType schema = new StructType().add("sample_index", DataTypes.IntegerType)
+                .add("context", DataTypes.StringType)
+                .add("choices", DataTypes.createArrayType(DataTypes.StringType));
+        PltChoiceScorer scorer = new PltChoiceScorer().setContextCol("context").setChoicesCol("choices");
+        return answer(rows, schema, scorer);
+    }
+
+    private List<Row> generation(List<Sample> samples) {
+        GenerateUntilRequest first = (GenerateUntilRequest) samples.get(0).requests().get(0);
+        List<Row> rows = new ArrayList<>();
+        for (int i = 0; i < samples.size(); i++) {
+            GenerateUntilRequest r = (GenerateUntilRequest) samples.get(i).requests().get(0);
+            if (!r.until().equals(first.until()) || r.maxGenTokens() != first.maxGenTokens()) {
+                throw new IllegalStateException("sample " + samples.get(i).id()
+                        + ": generation settings must be the same for every sample of a task");
+            }
+            rows.add(RowFactory.create(i, r.context()));
+        }
+        StructType schema = new StructType().add("sample_index", DataTypes.IntegerType)
+                .add("text", DataTypes.StringType);
+        PltGenerator generator = new PltGenerator().setMaxNewTokens(first.maxGenTokens())
+                .setStop(first.until().toArray(String[]::new));
+        return answer(rows, schema, generator);
+    }
+
+    private List<Row> perplexity(List<Sample> samples) {
+        List<Row> rows = new ArrayList<>();
+        try (PltTokenizer tokenizer = PltTokenizer.load(modelDir.resolve("tokenizer.json"))) {
+            int endOfText = tokenizer.tokenId("<|endoftext|>").orElseThrow(() -> new IllegalArgumentException(
+                    modelDir.resolve("tokenizer.json") + ": perplexity needs an <|endoftext|> token to predict the "
+                            + "first token from"));
+            for (int i = 0; i < samples.size(); i++) {
+                String document = ((LoglikelihoodRollingRequest) samples.get(i).requests().get(0)).document();
+                int[] ids = tokenizer.encode(document);
+                int[] withPrefix = new int[ids.length + 1];
+                withPrefix[0] = endOfText;
+                System.arraycopy(ids, 0, withPrefix, 1, ids.length);
+                rows.add(RowFactory.create(i, scalaList(Arrays.stream(withPrefix).boxed().toList())));
+            }
+        }
+        StructType schema = new StructType().add("sample_index", DataTypes.IntegerType)
+                .add("ids", DataTypes.createArrayType(DataTypes.IntegerType));
+        PltScorer scorer = new PltScorer();
+        scorer.setInputIdsCol("ids");
+        return answer(rows, schema, scorer);
+    }
+
+    private List<Row> answer(List<Row> rows, StructType schema, PltTransformer transformer) {
+        transformer.setModelPath(modelDir.toAbsolutePath().toString()).setModelId(modelId);
+        engineSettings.accept(transformer);
+        Dataset<Row> requests = spark.createDataFrame(rows, schema).repartition(partitions);
+        return transformer.transform(requests).orderBy("sample_index").collectAsList();
+    }
+
+    private static <T> scala.collection.immutable.Seq<T> scalaList(List<T> values) {
+        return scala.jdk.javaapi.CollectionConverters.asScala(values).toList();
+    }
+
+    private static int intOrZero(Row row, String column) {
+        int index = row.fieldIndex(column);
+        return row.isNullAt(index) ? 0 : row.getInt(index);
+    }
+}
