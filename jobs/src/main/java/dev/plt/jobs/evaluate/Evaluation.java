@@ -9,6 +9,7 @@ import dev.plt.datasets.tasks.Sample;
 import dev.plt.datasets.tasks.Task;
 import dev.plt.datasets.tasks.metrics.SampleScore;
 import dev.plt.datasets.tasks.metrics.TaskAccumulator;
+import dev.plt.jobs.spark.Progress;
 import dev.plt.model.tokenizer.PltTokenizer;
 import dev.plt.udfs.batch.OutputContract;
 import dev.plt.udfs.ml.PltChoiceScorer;
@@ -177,7 +178,10 @@ public final class Evaluation {
         transformer.setModelPath(modelDir.toAbsolutePath().toString()).setModelId(modelId);
         engineSettings.accept(transformer);
         Dataset<Row> requests = spark.createDataFrame(rows, schema).repartition(partitions);
-        return transformer.transform(requests).orderBy("sample_index").collectAsList();
+        Dataset<Row> answers = transformer.transform(requests).orderBy("sample_index");
+        try (Progress progress = new Progress("plt evaluate", transformer.rowsDone(), transformer.tokensDone(), 15)) {
+            return answers.collectAsList();
+        }
     }
 
     private static <T> scala.collection.immutable.Seq<T> scalaList(List<T> values) {

@@ -4,7 +4,6 @@ import dev.plt.jobs.cli.ModelOptions;
 import dev.plt.datasets.readers.DataFormat;
 import dev.plt.datasets.readers.ReadResult;
 import dev.plt.model.config.ConfigLoader;
-import dev.plt.udfs.batch.OutputContract;
 import dev.plt.udfs.ml.PltTransformer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,7 +12,6 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.functions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Mixin;
@@ -40,6 +38,9 @@ public abstract class BatchJobCommand implements Callable<Integer> {
     @Option(names = "--format", paramLabel = "FMT",
             description = "Input format: jsonl, parquet, csv or arrow. Default: from the file extension.")
     String format;
+
+    @Option(names = "--csv-no-header", description = "CSV input has no header line (columns are then _c0, _c1, ...).")
+    boolean csvWithoutHeader;
 
     @Option(names = "--output", required = true, paramLabel = "DIR", description = "Output directory.")
     Path output;
@@ -91,7 +92,7 @@ public abstract class BatchJobCommand implements Callable<Integer> {
         DataFormat inputFormat = InputReader.formatOf(input, format);
         SparkSession spark = sparkOptions.session("plt " + name());
         try {
-            ReadResult read = InputReader.read(spark, input, inputFormat);
+            ReadResult read = InputReader.read(spark, input, inputFormat, !csvWithoutHeader);
             long malformed = read.malformedCount();
             if (malformed > 0) {
                 LOG.warn("{} malformed input lines skipped; first: {}", malformed, read.malformedRecords(3));
@@ -122,9 +123,7 @@ public abstract class BatchJobCommand implements Callable<Integer> {
                 } else {
                     writer.parquet(output.toString());
                 }
-                Dataset<Row> written = outputFormat.equals("jsonl") ? spark.read().json(output.toString())
-                        : spark.read().parquet(output.toString());
-                long errors = written.filter(functions.col(OutputContract.ERROR).isNotNull()).count();
+                long errors = transformer.rowErrors().value();
                 String summary = String.format("plt %s: %d rows (%d errors), %d prompt tokens in %.1f s: %.1f rows/s, "
                         + "%.0f tokens/s -> %s", name(), progress.rows(), errors, progress.tokens(), progress.seconds(),
                         progress.rows() / progress.seconds(), progress.tokens() / progress.seconds(), output);

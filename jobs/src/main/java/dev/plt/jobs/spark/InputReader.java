@@ -27,7 +27,9 @@ final class InputReader {
                 "--input " + input + ": cannot tell the format from the extension; give --format jsonl|parquet|csv|arrow"));
     }
 
-    static ReadResult read(SparkSession spark, Path input, DataFormat format) {
-        return DataReaders.read(spark, input.toAbsolutePath().toString(), ReadOptions.defaults().withFormat(format));
+    /** @param csvHeader whether a CSV file's first line names its columns */
+    static ReadResult read(SparkSession spark, Path input, DataFormat format, boolean csvHeader) {
+        return DataReaders.read(spark, input.toAbsolutePath().toString(),
+                ReadOptions.defaults().withFormat(format).withHeader(csvHeader));
     }
 }

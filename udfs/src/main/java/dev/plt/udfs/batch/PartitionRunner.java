@@ -40,15 +40,18 @@ public final class PartitionRunner {
     private final StructType engineOutput;
     private final LongConsumer rowsDone;
     private final LongConsumer tokensDone;
+    private final LongConsumer rowErrors;
 
+    /** The three consumers receive counts as windows finish (accumulators, in Spark). */
     public PartitionRunner(RunSettings settings, EngineTask task, StructType inputSchema, LongConsumer rowsDone,
-            LongConsumer tokensDone) {
+            LongConsumer tokensDone, LongConsumer rowErrors) {
         this.settings = settings;
         this.task = task;
         this.inputSchema = inputSchema;
         this.engineOutput = OutputContract.engineOutput(task.resultSchema());
         this.rowsDone = rowsDone;
         this.tokensDone = tokensDone;
+        this.rowErrors = rowErrors;
     }
 
     /** One input row in flight. */
@@ -130,12 +133,15 @@ public final class PartitionRunner {
         }
         List<Row> out = new ArrayList<>(window.size());
         long tokens = 0;
+        long errors = 0;
         for (Pending p : window) {
             out.add(outputRow(p));
             tokens += p.prepared == null ? 0 : p.prepared.cost();
+            errors += p.error == null ? 0 : 1;
         }
         rowsDone.accept(window.size());
         tokensDone.accept(tokens);
+        rowErrors.accept(errors);
         return out;
     }
 

@@ -38,6 +38,7 @@ public abstract class PltTransformer extends Transformer implements DefaultParam
     // Progress counters of the last transform (not params: they belong to one run, not to the model).
     private transient LongAccumulator rowsDone;
     private transient LongAccumulator tokensDone;
+    private transient LongAccumulator rowErrors;
     private final Param<String> modelPath;
     private final Param<String> modelId;
     private final Param<String> inputCol;
@@ -152,10 +153,12 @@ public abstract class PltTransformer extends Transformer implements DefaultParam
         RunSettings settings = runSettings(spark);
         LongAccumulator rows = spark.sparkContext().longAccumulator("plt rows done");
         LongAccumulator tokens = spark.sparkContext().longAccumulator("plt tokens done");
+        LongAccumulator errors = spark.sparkContext().longAccumulator("plt row errors");
         rowsDone = rows;
         tokensDone = tokens;
+        rowErrors = errors;
         MapPartitionsFunction<Row, Row> body = partition ->
-                new PartitionRunner(settings, task, input, rows::add, tokens::add).run(partition);
+                new PartitionRunner(settings, task, input, rows::add, tokens::add, errors::add).run(partition);
         return dataset.toDF().mapPartitions(body, Encoders.row(output));
     }
 
@@ -167,6 +170,11 @@ public abstract class PltTransformer extends Transformer implements DefaultParam
     /** Prompt tokens finished by the last {@link #transform}. */
     public LongAccumulator tokensDone() {
         return tokensDone;
+    }
+
+    /** Rows that got an error in the last {@link #transform}. */
+    public LongAccumulator rowErrors() {
+        return rowErrors;
     }
 
     RunSettings runSettings(SparkSession spark) {
