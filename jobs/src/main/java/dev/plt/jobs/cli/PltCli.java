@@ -37,11 +37,20 @@ public final class PltCli implements Runnable {
     public static int execute(java.io.PrintWriter err, String... args) {
         CommandLine cli = new CommandLine(new PltCli());
         cli.setErr(err);
+        defaultsFile().ifPresent(file -> cli.setDefaultValueProvider(new CommandLine.PropertiesDefaultProvider(file)));
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             commandLine.getErr().println("plt " + commandLine.getCommandName() + ": " + describe(e));
             return EXIT_BAD_SETUP;
         });
         return cli.execute(args);
+    }
+
+    /** conf/plt.properties of the installation (or $PLT_DEFAULTS): option defaults the command line overrides. */
+    static java.util.Optional<java.io.File> defaultsFile() {
+        String explicit = System.getenv("PLT_DEFAULTS");
+        java.io.File file = explicit != null ? new java.io.File(explicit)
+                : new java.io.File(System.getProperty("plt.home", "."), "conf/plt.properties");
+        return file.isFile() ? java.util.Optional.of(file) : java.util.Optional.empty();
     }
 
     private static String describe(Exception e) {
