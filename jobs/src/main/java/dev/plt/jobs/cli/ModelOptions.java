@@ -18,7 +18,7 @@ public final class ModelOptions {
     String path;
 
     @Option(names = "--backend", defaultValue = "auto", paramLabel = "NAME",
-            description = "Kernels: auto, vector, vector-256, vector-512, scalar. Default: ${DEFAULT-VALUE}.")
+            description = "Kernels: auto, vector, vector-256, vector-512, scalar; or cuda (a GPU). Default: ${DEFAULT-VALUE}.")
     String backend;
 
     @Option(names = "--threads", paramLabel = "N", description = "Engine threads. Default: available processors.")

@@ -4,7 +4,7 @@ package dev.plt.model.inference;
  * How a model is run.
  *
  * @param threads      engine threads (its own pool; in Spark, follow spark.task.cpus)
- * @param backend      kernel backend: auto, vector, vector-256, vector-512, scalar
+ * @param backend      kernel backend: auto, vector, vector-256, vector-512, scalar, or cuda (GPU)
  * @param path         "fast" (KV caches, CLP decode) or "reference" (the full-sequence oracle)
  * @param prefillChunk positions per prefill pass; bounds activation memory for long prompts
  * @param widenBf16    widen bf16 weights to f32 at load (faster on CPUs without bf16 dot products,

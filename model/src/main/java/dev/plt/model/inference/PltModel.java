@@ -2,6 +2,8 @@ package dev.plt.model.inference;
 
 import dev.plt.model.config.ConfigLoader;
 import dev.plt.model.config.ModelConfig;
+import dev.plt.model.cuda.CudaBackend;
+import dev.plt.model.cuda.CudaPath;
 import dev.plt.model.engine.FastPath;
 import dev.plt.model.engine.ForwardPath;
 import dev.plt.model.engine.ReferencePath;
@@ -58,6 +60,10 @@ public final class PltModel implements AutoCloseable {
         if (options.path().equals("reference")) {
             path = new ReferencePath(config, weights);
             backend = "reference";
+        } else if (CudaBackend.isRequested(options.backend())) {
+            CudaPath cuda = CudaBackend.open(config, weights, options.prefillChunk());
+            path = cuda;
+            backend = "cuda on " + cuda.deviceDescription();
         } else {
             Kernels kernels = KernelBackends.select(options.backend(), pool);
             path = new FastPath(config, weights, kernels, pool, options.prefillChunk());
