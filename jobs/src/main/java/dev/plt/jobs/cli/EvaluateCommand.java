@@ -61,13 +61,17 @@ public final class EvaluateCommand implements Callable<Integer> {
     @Option(names = "--partitions", paramLabel = "N", description = "Partitions of the request rows. Default: Spark's default parallelism.")
     Integer partitions;
 
+    @Option(names = "--max-length", paramLabel = "N", description = "Context length for perplexity's rolling "
+            + "windows. Default: the model's max_position_embeddings.")
+    Integer maxLength;
+
     @Option(names = "--fail-on-error", description = "Exit non-zero when any sample got an error.")
     boolean failOnError;
 
     @Override
     public Integer call() throws Exception {
-        Path modelDir = modelOptions.modelDirectory().toAbsolutePath();
-        ConfigLoader.load(modelDir);
+        Path modelDir = modelOptions.modelDirectory().toRealPath();
+        int contextLength = maxLength != null ? maxLength : ConfigLoader.load(modelDir).maxPositionEmbeddings();
         if (Files.exists(output) && !overwrite) {
             throw new IllegalArgumentException("--output " + output + " already exists (use --overwrite to write into it)");
         }
@@ -83,7 +87,7 @@ public final class EvaluateCommand implements Callable<Integer> {
         SparkSession spark = sparkOptions.session("plt evaluate " + taskName);
         try {
             int parts = partitions != null ? partitions : spark.sparkContext().defaultParallelism();
-            Evaluation evaluation = new Evaluation(spark, modelDir, modelId, parts, transformer -> {
+            Evaluation evaluation = new Evaluation(spark, modelDir, modelId, parts, contextLength, transformer -> {
                 transformer.setBatchSize(batchSize).setBackend(modelOptions.backend()).setEnginePath(modelOptions.path());
                 if (modelOptions.threads() != null) {
                     transformer.setThreads(modelOptions.threads());
@@ -96,6 +100,7 @@ public final class EvaluateCommand implements Callable<Integer> {
             settings.put("task_options", taskOptions);
             settings.put("limit", limit);
             settings.put("batch_size", batchSize);
+            settings.put("max_length", contextLength);
             settings.put("partitions", parts);
             settings.put("master", spark.sparkContext().master());
             MetricsJson.write(output.resolve("metrics.json"), MetricsJson.toJson(result, settings));
@@ -130,7 +135,9 @@ public final class EvaluateCommand implements Callable<Integer> {
                 r.modelId(), r.metrics().samples(), r.errors(), r.seconds(), r.samplesPerSecond(), r.tokensPerSecond());
         System.out.printf("%-22s %10s %10s%n", "metric", "value", "stderr");
         for (Map.Entry<String, MetricResult> m : r.metrics().metrics().entrySet()) {
-            System.out.printf("%-22s %10.4f %10.4f%n", m.getKey(), m.getValue().value(), m.getValue().stderr());
+            double stderr = m.getValue().stderr();
+            System.out.printf("%-22s %10.4f %10s%n", m.getKey(), m.getValue().value(),
+                    Double.isFinite(stderr) ? String.format("%.4f", stderr) : "-");
         }
         if (!r.metrics().bySubject().isEmpty()) {
             System.out.printf("(%d subjects: see %s)%n", r.metrics().bySubject().size(), output.resolve("metrics.json"));

@@ -5,6 +5,7 @@ import dev.plt.datasets.tasks.LoglikelihoodRequest;
 import dev.plt.datasets.tasks.LoglikelihoodRollingRequest;
 import dev.plt.datasets.tasks.Request;
 import dev.plt.datasets.tasks.Response;
+import dev.plt.datasets.tasks.RollingWindows;
 import dev.plt.datasets.tasks.Sample;
 import dev.plt.datasets.tasks.Task;
 import dev.plt.datasets.tasks.metrics.SampleScore;
@@ -28,6 +29,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.catalyst.expressions.GenericRowWithSchema;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 
@@ -44,13 +46,16 @@ public final class Evaluation {
     private final String modelId;
     private final int partitions;
     private final Consumer<PltTransformer> engineSettings;
+    private final int maxLength;
 
     /**
+     * @param maxLength      the model's context in tokens, for perplexity's rolling windows
      * @param engineSettings applies the command line's engine settings (batch size, threads, ...) to a
      *                       transformer
      */
-    public Evaluation(SparkSession spark, Path modelDir, String modelId, int partitions,
+    public Evaluation(SparkSession spark, Path modelDir, String modelId, int partitions, int maxLength,
             Consumer<PltTransformer> engineSettings) {
+        this.maxLength = maxLength;
         this.spark = spark;
         this.modelDir = modelDir;
         this.modelId = modelId;
@@ -152,26 +157,64 @@ public final class Evaluation {
         return answer(rows, schema, generator);
     }
 
+    /**
+     * lm-eval's loglikelihood_rolling: each document is cut into windows of at most
+     * {@code maxLength} positions (every token predicted once, the first from end-of-text), every
+     * window is scored as a row, and the windows' log-likelihoods are summed back per document.
+     */
     private List<Row> perplexity(List<Sample> samples) {
         List<Row> rows = new ArrayList<>();
+        List<Integer> predicted = new ArrayList<>();
         try (PltTokenizer tokenizer = PltTokenizer.load(modelDir.resolve("tokenizer.json"))) {
             int endOfText = tokenizer.tokenId("<|endoftext|>").orElseThrow(() -> new IllegalArgumentException(
                     modelDir.resolve("tokenizer.json") + ": perplexity needs an <|endoftext|> token to predict the "
                             + "first token from"));
             for (int i = 0; i < samples.size(); i++) {
                 String document = ((LoglikelihoodRollingRequest) samples.get(i).requests().get(0)).document();
-                int[] ids = tokenizer.encode(document);
-                int[] withPrefix = new int[ids.length + 1];
-                withPrefix[0] = endOfText;
-                System.arraycopy(ids, 0, withPrefix, 1, ids.length);
-                rows.add(RowFactory.create(i, scalaList(Arrays.stream(withPrefix).boxed().toList())));
+                for (RollingWindows.Window w : RollingWindows.of(tokenizer.encode(document), endOfText, maxLength)) {
+                    int[] ids = new int[w.context().length + w.continuation().length];
+                    System.arraycopy(w.context(), 0, ids, 0, w.context().length);
+                    System.arraycopy(w.continuation(), 0, ids, w.context().length, w.continuation().length);
+                    rows.add(RowFactory.create(i, predicted.size(), scalaList(Arrays.stream(ids).boxed().toList())));
+                    predicted.add(w.continuation().length);
+                }
             }
         }
         StructType schema = new StructType().add("sample_index", DataTypes.IntegerType)
+                .add("window_index", DataTypes.IntegerType)
                 .add("ids", DataTypes.createArrayType(DataTypes.IntegerType));
-        PltScorer scorer = new PltScorer();
+        PltScorer scorer = new PltScorer().setPerTokenLogprobs(true);
         scorer.setInputIdsCol("ids");
-        return answer(rows, schema, scorer);
+        List<Row> windows = answer(rows, schema, scorer);
+
+        // One row per document: the sum of its windows' log-likelihoods, or the first window error.
+        StructType perSample = new StructType().add("sample_index", DataTypes.IntegerType)
+                .add(ScoreTask.TOTAL, DataTypes.DoubleType).add(OutputContract.ERROR, DataTypes.StringType)
+                .add(OutputContract.PROMPT_TOKENS, DataTypes.IntegerType)
+                .add(OutputContract.COMPLETION_TOKENS, DataTypes.IntegerType);
+        double[] total = new double[samples.size()];
+        String[] error = new String[samples.size()];
+        int[] tokens = new int[samples.size()];
+        for (Row w : windows) {
+            int sample = w.getInt(w.fieldIndex("sample_index"));
+            String windowError = w.getString(w.fieldIndex(OutputContract.ERROR));
+            if (windowError != null) {
+                error[sample] = error[sample] == null ? windowError : error[sample];
+                continue;
+            }
+            List<Double> logprobs = w.getList(w.fieldIndex(ScoreTask.PER_TOKEN));
+            int count = predicted.get(w.getInt(w.fieldIndex("window_index")));
+            for (int t = logprobs.size() - count; t < logprobs.size(); t++) {
+                total[sample] += logprobs.get(t);
+            }
+            tokens[sample] += w.getInt(w.fieldIndex(OutputContract.PROMPT_TOKENS));
+        }
+        List<Row> out = new ArrayList<>();
+        for (int i = 0; i < samples.size(); i++) {
+            out.add(new GenericRowWithSchema(new Object[] {i, error[i] == null ? total[i] : null, error[i], tokens[i], 0},
+                    perSample));
+        }
+        return out;
     }
 
     private List<Row> answer(List<Row> rows, StructType schema, PltTransformer transformer) {

@@ -83,8 +83,9 @@ public final class HtmlReport {
     }
 
     private static String metricRow(String name, MetricResult m) {
-        return String.format("<tr><td>%s</td><td class=\"num\">%.4f</td><td class=\"num\">%.4f</td>"
-                + "<td class=\"num\">%d</td></tr>%n", escape(name), m.value(), m.stderr(), m.count());
+        String stderr = Double.isFinite(m.stderr()) ? String.format("%.4f", m.stderr()) : "-";
+        return String.format("<tr><td>%s</td><td class=\"num\">%.4f</td><td class=\"num\">%s</td>"
+                + "<td class=\"num\">%d</td></tr>%n", escape(name), m.value(), stderr, m.count());
     }
 
     /** Horizontal bars, one per subject, as inline SVG (values in [0, 1]). */

@@ -43,7 +43,11 @@ public final class MetricsJson {
         metrics.forEach((name, m) -> {
             ObjectNode metric = node.putObject(name);
             metric.put("value", m.value());
-            metric.put("stderr", m.stderr());
+            if (Double.isFinite(m.stderr())) {
+                metric.put("stderr", m.stderr());
+            } else {
+                metric.putNull("stderr"); // JSON has no NaN; perplexities have no per-sample stderr
+            }
             metric.put("n", m.count());
         });
     }
