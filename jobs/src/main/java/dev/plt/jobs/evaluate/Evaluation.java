@@ -221,9 +221,13 @@ public final class Evaluation {
         transformer.setModelPath(modelDir.toAbsolutePath().toString()).setModelId(modelId);
         engineSettings.accept(transformer);
         Dataset<Row> requests = spark.createDataFrame(rows, schema).repartition(partitions);
-        Dataset<Row> answers = transformer.transform(requests).orderBy("sample_index");
+        Dataset<Row> answers = transformer.transform(requests);
         try (Progress progress = new Progress("plt evaluate", transformer.rowsDone(), transformer.tokensDone(), 15)) {
-            return answers.collectAsList();
+            // Sorted here, not with orderBy: Spark's range partitioning would run the model twice
+            // (once to sample the sort keys, once for the shuffle).
+            List<Row> collected = new ArrayList<>(answers.collectAsList());
+            collected.sort(java.util.Comparator.comparingInt(r -> r.getInt(r.fieldIndex("sample_index"))));
+            return collected;
         }
     }
 
