@@ -58,7 +58,7 @@ public final class EvaluateCommand implements Callable<Integer> {
     @Option(names = "--batch-size", defaultValue = "16", description = "Rows per engine micro-batch. Default: ${DEFAULT-VALUE}.")
     int batchSize;
 
-    @Option(names = "--partitions", paramLabel = "N", description = "Partitions of the request rows. Default: Spark's default parallelism.")
+    @Option(names = "--partitions", paramLabel = "N", description = "Partitions of the request rows. Default: 8 x Spark's default parallelism.")
     Integer partitions;
 
     @Option(names = "--max-length", paramLabel = "N", description = "Context length for perplexity's rolling "
@@ -86,7 +86,9 @@ public final class EvaluateCommand implements Callable<Integer> {
         String modelId = modelDir.getFileName().toString();
         SparkSession spark = sparkOptions.session("plt evaluate " + taskName);
         try {
-            int parts = partitions != null ? partitions : spark.sparkContext().defaultParallelism();
+            // Several tasks per core: accumulators (progress) advance as tasks finish, and a lost task
+            // costs less to redo. The model is still loaded once per executor.
+            int parts = partitions != null ? partitions : 8 * spark.sparkContext().defaultParallelism();
             Evaluation evaluation = new Evaluation(spark, modelDir, modelId, parts, contextLength, transformer -> {
                 transformer.setBatchSize(batchSize).setBackend(modelOptions.backend()).setEnginePath(modelOptions.path());
                 if (modelOptions.threads() != null) {
