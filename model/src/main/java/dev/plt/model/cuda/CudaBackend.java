@@ -22,9 +22,34 @@ public final class CudaBackend {
     private CudaBackend() {
     }
 
-    /** Whether {@code backend} (an EngineOptions backend value) asks for this backend. */
+    /**
+     * Whether {@code backend} (an EngineOptions backend value) asks for this backend: {@code cuda}
+     * (device from {@code plt.cuda.device}, default 0) or {@code cuda:N} (device N, as Spark assigns
+     * one GPU per task).
+     */
     public static boolean isRequested(String backend) {
-        return backend != null && backend.trim().toLowerCase(Locale.ROOT).equals(NAME);
+        if (backend == null) {
+            return false;
+        }
+        String b = backend.trim().toLowerCase(Locale.ROOT);
+        return b.equals(NAME) || b.startsWith(NAME + ":");
+    }
+
+    /** The device a backend value names: N for {@code cuda:N}, else {@code plt.cuda.device} (default 0). */
+    public static int deviceOf(String backend) {
+        String b = backend.trim().toLowerCase(Locale.ROOT);
+        if (!b.startsWith(NAME + ":")) {
+            return deviceOrdinal();
+        }
+        try {
+            int ordinal = Integer.parseInt(b.substring(NAME.length() + 1));
+            if (ordinal >= 0) {
+                return ordinal;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new CudaUnavailableException("backend '" + backend + "': expected cuda or cuda:N with a device number N >= 0");
     }
 
     /** Checked once per JVM (loading native libraries cannot be undone or retried); never throws. */
@@ -83,9 +108,14 @@ public final class CudaBackend {
 
     /** Opens the device and uploads the weights: the path {@code --backend cuda} runs on. */
     public static CudaPath open(ModelConfig config, ModelWeights weights, int prefillChunk) {
+        return open(config, weights, prefillChunk, deviceOrdinal());
+    }
+
+    /** Opens device {@code ordinal} and uploads the weights. */
+    public static CudaPath open(ModelConfig config, ModelWeights weights, int prefillChunk, int ordinal) {
         require();
         byte[] image = KernelImage.fatbin().orElseThrow();
-        Gpu gpu = new DriverGpu(deviceOrdinal(), image, DeviceKernels.ALL);
+        Gpu gpu = new DriverGpu(ordinal, image, DeviceKernels.ALL);
         try {
             return new CudaPath(config, weights, gpu, prefillChunk);
         } catch (RuntimeException | Error e) {

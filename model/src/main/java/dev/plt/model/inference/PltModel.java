@@ -61,7 +61,8 @@ public final class PltModel implements AutoCloseable {
             path = new ReferencePath(config, weights);
             backend = "reference";
         } else if (CudaBackend.isRequested(options.backend())) {
-            CudaPath cuda = CudaBackend.open(config, weights, options.prefillChunk());
+            CudaPath cuda = CudaBackend.open(config, weights, options.prefillChunk(),
+                    CudaBackend.deviceOf(options.backend()));
             path = cuda;
             backend = "cuda on " + cuda.deviceDescription();
         } else {

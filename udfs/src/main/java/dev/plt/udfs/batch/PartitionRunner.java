@@ -1,6 +1,7 @@
 package dev.plt.udfs.batch;
 
 import dev.plt.model.inference.PltModel;
+import dev.plt.udfs.registry.GpuAssignment;
 import dev.plt.udfs.registry.ModelRegistry;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -71,9 +72,10 @@ public final class PartitionRunner {
     }
 
     public Iterator<Row> run(Iterator<Row> rows) {
-        PltModel model = ModelRegistry.get(settings.model());
-        BufferAllocator allocator = new RootAllocator(Long.MAX_VALUE);
         TaskContext context = TaskContext.get();
+        PltModel model = ModelRegistry.get(context == null ? settings.model()
+                : GpuAssignment.resolve(settings.model(), scala.jdk.javaapi.CollectionConverters.asJava(context.resources())));
+        BufferAllocator allocator = new RootAllocator(Long.MAX_VALUE);
         if (context != null) {
             context.addTaskCompletionListener((org.apache.spark.util.TaskCompletionListener) ctx -> allocator.close());
         }
