@@ -57,7 +57,6 @@ public final class PartitionRunner {
 
     /** One input row in flight. */
     private static final class Pending {
-        final int index;
         final Row row;
         Prepared prepared;
         String error;
@@ -65,8 +64,7 @@ public final class PartitionRunner {
         int completionTokens;
         double latencyMs;
 
-        Pending(int index, Row row) {
-            this.index = index;
+        Pending(Row row) {
             this.row = row;
         }
     }
@@ -107,7 +105,7 @@ public final class PartitionRunner {
     private List<Row> processWindow(PltModel model, BufferAllocator allocator, Iterator<Row> rows) {
         List<Pending> window = new ArrayList<>();
         while (rows.hasNext() && window.size() < settings.sortWindow()) {
-            Pending p = new Pending(window.size(), rows.next());
+            Pending p = new Pending(rows.next());
             try {
                 p.prepared = task.prepare(model, p.row);
             } catch (RuntimeException e) {
@@ -144,6 +142,7 @@ public final class PartitionRunner {
         rowsDone.accept(window.size());
         tokensDone.accept(tokens);
         rowErrors.accept(errors);
+        LOG.info("{} rows ({} tokens, {} errors) done by this task's latest window", window.size(), tokens, errors);
         return out;
     }
 
