@@ -2,13 +2,13 @@ package dev.plt.model.cuda;
 
 import dev.plt.model.config.ModelConfig;
 import dev.plt.model.engine.ForwardPath;
+import dev.plt.model.engine.PrefillChunk;
 import dev.plt.model.weights.ModelWeights;
 import java.lang.ref.Cleaner;
 import java.nio.ByteBuffer;
 import java.nio.FloatBuffer;
 import java.nio.IntBuffer;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -112,7 +112,7 @@ public final class CudaPath implements ForwardPath {
     public synchronized void append(List<Sequence> sequences, List<int[]> tokens, boolean allPositions,
             LogitsSink sink) {
         enter();
-        int longest = tokens.stream().mapToInt(t -> t.length).max().orElse(0);
+        int longest = PrefillChunk.longest(tokens);
         for (int chunkStart = 0; chunkStart < longest; chunkStart += prefillChunk) {
             Chunk chunk = chunk(sequences, tokens, chunkStart);
             int[][] outputRows = scheduler.append(chunk.states, chunk.tokens);
@@ -147,7 +147,7 @@ public final class CudaPath implements ForwardPath {
             throw new IllegalArgumentException("one temperature and uniform per sequence");
         }
         int[] next = new int[sequences.size()];
-        int longest = tokens.stream().mapToInt(t -> t.length).max().orElse(0);
+        int longest = PrefillChunk.longest(tokens);
         for (int chunkStart = 0; chunkStart < longest; chunkStart += prefillChunk) {
             Chunk chunk = chunk(sequences, tokens, chunkStart);
             int[][] outputRows = scheduler.append(chunk.states, chunk.tokens);
@@ -169,24 +169,12 @@ public final class CudaPath implements ForwardPath {
     private record Chunk(List<Integer> members, List<DeviceSequence> states, List<int[]> tokens, int[] firstPosition) {
     }
 
-    private static Chunk chunk(List<Sequence> sequences, List<int[]> tokens, int chunkStart, int prefillChunk) {
-        List<Integer> members = new ArrayList<>();
-        List<DeviceSequence> states = new ArrayList<>();
-        List<int[]> pieces = new ArrayList<>();
-        for (int s = 0; s < sequences.size(); s++) {
-            int[] t = tokens.get(s);
-            if (chunkStart < t.length) {
-                members.add(s);
-                states.add(((CudaSequence) sequences.get(s)).state);
-                pieces.add(Arrays.copyOfRange(t, chunkStart, Math.min(t.length, chunkStart + prefillChunk)));
-            }
-        }
-        int[] firstPosition = states.stream().mapToInt(DeviceSequence::length).toArray();
-        return new Chunk(members, states, pieces, firstPosition);
-    }
-
     private Chunk chunk(List<Sequence> sequences, List<int[]> tokens, int chunkStart) {
-        return chunk(sequences, tokens, chunkStart, prefillChunk);
+        PrefillChunk slice = PrefillChunk.of(tokens, chunkStart, prefillChunk);
+        List<DeviceSequence> states = slice.members().stream()
+                .map(s -> ((CudaSequence) sequences.get(s)).state).toList();
+        int[] firstPosition = states.stream().mapToInt(DeviceSequence::length).toArray();
+        return new Chunk(slice.members(), states, slice.tokens(), firstPosition);
     }
 
     /** Final norm and LM head over the wanted rows, a block at a time, each block copied back to the sink. */

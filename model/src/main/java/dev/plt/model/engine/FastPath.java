@@ -6,8 +6,6 @@ import dev.plt.model.kernels.Kernels;
 import dev.plt.model.loop.ClpScheduler;
 import dev.plt.model.loop.SequenceState;
 import dev.plt.model.weights.ModelWeights;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -58,22 +56,14 @@ public final class FastPath implements ForwardPath {
 
     @Override
     public void append(List<Sequence> sequences, List<int[]> tokens, boolean allPositions, LogitsSink sink) {
-        int longest = tokens.stream().mapToInt(t -> t.length).max().orElse(0);
+        int longest = PrefillChunk.longest(tokens);
         for (int chunkStart = 0; chunkStart < longest; chunkStart += prefillChunk) {
-            List<Integer> members = new ArrayList<>();
-            List<SequenceState> states = new ArrayList<>();
-            List<int[]> chunks = new ArrayList<>();
-            for (int s = 0; s < sequences.size(); s++) {
-                int[] t = tokens.get(s);
-                if (chunkStart < t.length) {
-                    members.add(s);
-                    states.add(((FastSequence) sequences.get(s)).state);
-                    chunks.add(Arrays.copyOfRange(t, chunkStart, Math.min(t.length, chunkStart + prefillChunk)));
-                }
-            }
+            PrefillChunk chunk = PrefillChunk.of(tokens, chunkStart, prefillChunk);
+            List<SequenceState> states = chunk.members().stream()
+                    .map(s -> ((FastSequence) sequences.get(s)).state).toList();
             int[] firstPosition = states.stream().mapToInt(SequenceState::length).toArray();
-            float[][] lastLoop = scheduler.append(states, chunks);
-            emitLogits(members, tokens, chunkStart, firstPosition, lastLoop, allPositions, sink);
+            float[][] lastLoop = scheduler.append(states, chunk.tokens());
+            emitLogits(chunk.members(), tokens, chunkStart, firstPosition, lastLoop, allPositions, sink);
         }
     }
 
