@@ -127,8 +127,7 @@ public abstract class BatchJobCommand implements Callable<Integer> {
                 String summary = String.format("plt %s: %d rows (%d errors), %d prompt tokens in %.1f s: %.1f rows/s, "
                         + "%.0f tokens/s -> %s", name(), progress.rows(), errors, progress.tokens(), progress.seconds(),
                         progress.rows() / progress.seconds(), progress.tokens() / progress.seconds(), output);
-                LOG.info(summary);
-                System.err.println(summary);
+                System.out.println(summary);
                 return failOnError && errors > 0 ? dev.plt.jobs.cli.PltCli.EXIT_ROW_ERRORS : 0;
             }
         } finally {
