@@ -13,6 +13,7 @@ import dev.plt.datasets.tasks.metrics.TaskAccumulator;
 import dev.plt.jobs.spark.Progress;
 import dev.plt.model.tokenizer.PltTokenizer;
 import dev.plt.udfs.batch.OutputContract;
+import dev.plt.udfs.batch.SparkValues;
 import dev.plt.udfs.ml.PltChoiceScorer;
 import dev.plt.udfs.ml.PltGenerator;
 import dev.plt.udfs.ml.PltScorer;
@@ -130,7 +131,7 @@ public final class Evaluation {
                 }
                 continuations.add(ll.continuation());
             }
-            rows.add(RowFactory.create(i, context, scalaList(continuations)));
+            rows.add(RowFactory.create(i, context, SparkValues.seq(continuations)));
         }
         StructType schema = new StructType().add("sample_index", DataTypes.IntegerType)
                 .add("context", DataTypes.StringType)
@@ -175,7 +176,7 @@ public final class Evaluation {
                     int[] ids = new int[w.context().length + w.continuation().length];
                     System.arraycopy(w.context(), 0, ids, 0, w.context().length);
                     System.arraycopy(w.continuation(), 0, ids, w.context().length, w.continuation().length);
-                    rows.add(RowFactory.create(i, predicted.size(), scalaList(Arrays.stream(ids).boxed().toList())));
+                    rows.add(RowFactory.create(i, predicted.size(), SparkValues.seq(Arrays.stream(ids).boxed().toList())));
                     predicted.add(w.continuation().length);
                 }
             }
@@ -229,10 +230,6 @@ public final class Evaluation {
             collected.sort(java.util.Comparator.comparingInt(r -> r.getInt(r.fieldIndex("sample_index"))));
             return collected;
         }
-    }
-
-    private static <T> scala.collection.immutable.Seq<T> scalaList(List<T> values) {
-        return scala.jdk.javaapi.CollectionConverters.asScala(values).toList();
     }
 
     private static int intOrZero(Row row, String column) {

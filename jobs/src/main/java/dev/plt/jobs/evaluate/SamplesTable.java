@@ -1,6 +1,7 @@
 package dev.plt.jobs.evaluate;
 
 import dev.plt.datasets.tasks.metrics.MetricValue;
+import dev.plt.udfs.batch.SparkValues;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -59,9 +60,9 @@ public final class SamplesTable {
                     o.sample().id(),
                     o.sample().subject(),
                     o.sample().requests().isEmpty() ? null : promptOf(o),
-                    seq(o.sample().choices()),
+                    SparkValues.seq(o.sample().choices()),
                     o.output(),
-                    seq(o.loglikelihoods()),
+                    SparkValues.seq(o.loglikelihoods()),
                     o.score() == null ? null : o.score().prediction(),
                     o.sample().target(),
                     scala.jdk.javaapi.CollectionConverters.asScala(metrics),
@@ -84,7 +85,4 @@ public final class SamplesTable {
         return ((dev.plt.datasets.tasks.LoglikelihoodRollingRequest) request).document();
     }
 
-    private static <T> scala.collection.immutable.Seq<T> seq(List<T> values) {
-        return scala.jdk.javaapi.CollectionConverters.asScala(values).toList();
-    }
 }

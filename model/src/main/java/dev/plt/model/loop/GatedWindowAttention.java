@@ -60,7 +60,11 @@ public final class GatedWindowAttention {
         int headDim = config.headDim();
         int d = config.hiddenSize();
         float[] logits = new float[rows.count() * heads];
-        float[] gateRow = new float[w.gate().cols()];
+        int gateWidth = w.gate().cols();
+        float[] gateRows = new float[heads * gateWidth]; // widened once per pass, not once per row
+        for (int h = 0; h < heads; h++) {
+            w.gate().copyRow(h, gateRows, h * gateWidth);
+        }
         float[] normed = new float[d];
         for (int row = 0; row < rows.count(); row++) {
             if (config.attentionOf(rows.loop(row)) != LoopAttention.SHARED_PLUS_WINDOW) {
@@ -70,10 +74,9 @@ public final class GatedWindowAttention {
                 kernels.rmsnorm(residualIn, row * d, w.gateNorm(), config.rmsNormEps(), normed, 0, d);
             }
             for (int h = 0; h < heads; h++) {
-                w.gate().copyRow(h, gateRow, 0);
                 float dot = config.gateInput() == GateInput.QUERY
-                        ? kernels.dot(q, row * config.queryDim() + h * headDim, gateRow, 0, headDim)
-                        : kernels.dot(normed, 0, gateRow, 0, d);
+                        ? kernels.dot(q, row * config.queryDim() + h * headDim, gateRows, h * gateWidth, headDim)
+                        : kernels.dot(normed, 0, gateRows, h * gateWidth, d);
                 logits[row * heads + h] = dot + w.gateBias()[h];
             }
         }

@@ -219,16 +219,16 @@ public final class PartitionRunner {
             DataType element = array.elementType();
             // External Rows hold arrays as Scala sequences.
             if (element.equals(DataTypes.DoubleType)) {
-                return seq(Arrays.stream(data.toDoubleArray()).boxed().toList());
+                return SparkValues.seq(Arrays.stream(data.toDoubleArray()).boxed().toList());
             } else if (element.equals(DataTypes.IntegerType)) {
-                return seq(Arrays.stream(data.toIntArray()).boxed().toList());
+                return SparkValues.seq(Arrays.stream(data.toIntArray()).boxed().toList());
             } else if (element.equals(DataTypes.BooleanType)) {
                 boolean[] flags = data.toBooleanArray();
                 List<Boolean> out = new ArrayList<>();
                 for (boolean b : flags) {
                     out.add(b);
                 }
-                return seq(out);
+                return SparkValues.seq(out);
             }
             throw new IllegalArgumentException("unsupported result array type " + type);
         }
@@ -244,10 +244,6 @@ public final class PartitionRunner {
             return column.getUTF8String(row).toString();
         }
         throw new IllegalArgumentException("unsupported result type " + type);
-    }
-
-    private static <T> scala.collection.immutable.Seq<T> seq(List<T> values) {
-        return scala.jdk.javaapi.CollectionConverters.asScala(values).toList();
     }
 
     private static String message(RuntimeException e) {
