@@ -3,8 +3,6 @@ package dev.plt.jobs.cli;
 import dev.plt.datasets.tasks.Sample;
 import dev.plt.datasets.tasks.Task;
 import dev.plt.datasets.tasks.metrics.MetricResult;
-import dev.plt.datasets.tasks.registry.ProjectLayout;
-import dev.plt.datasets.tasks.registry.TaskRegistry;
 import dev.plt.jobs.evaluate.Evaluation;
 import dev.plt.jobs.evaluate.EvaluationResult;
 import dev.plt.jobs.evaluate.HtmlReport;
@@ -33,18 +31,8 @@ public final class EvaluateCommand implements Callable<Integer> {
     @Mixin
     SparkOptions sparkOptions;
 
-    @Option(names = "--task", required = true, paramLabel = "NAME", description = "Task name (conf/tasks/NAME.yaml).")
-    String taskName;
-
-    @Option(names = "--data", paramLabel = "PATH", description = "The task's data (file or directory) instead of its default.")
-    Path data;
-
-    @Option(names = "--datasets", paramLabel = "DIR", description = "Root of the datasets. Default: ../shared/datasets.")
-    Path datasetsRoot;
-
-    @Option(names = "--task-option", paramLabel = "KEY=VALUE", description = "Override a task setting (repeatable), "
-            + "e.g. num_fewshot=0.")
-    Map<String, String> taskOptions = new LinkedHashMap<>();
+    @Mixin
+    TaskSelection taskSelection;
 
     @Option(names = "--limit", paramLabel = "N", description = "Evaluate the first N samples only.")
     Integer limit;
@@ -75,16 +63,16 @@ public final class EvaluateCommand implements Callable<Integer> {
         if (Files.exists(output) && !overwrite) {
             throw new IllegalArgumentException("--output " + output + " already exists (use --overwrite to write into it)");
         }
-        Task task = createTask();
+        Task task = taskSelection.createTask();
         List<Sample> samples = task.samples();
         if (limit != null) {
             samples = samples.subList(0, Math.min(limit, samples.size()));
         }
         if (samples.isEmpty()) {
-            throw new IllegalArgumentException("task '" + taskName + "' has no samples to evaluate");
+            throw new IllegalArgumentException("task '" + taskSelection.taskName() + "' has no samples to evaluate");
         }
         String modelId = modelDir.getFileName().toString();
-        SparkSession spark = sparkOptions.session("plt evaluate " + taskName);
+        SparkSession spark = sparkOptions.session("plt evaluate " + taskSelection.taskName());
         try {
             // Several tasks per core: accumulators (progress) advance as tasks finish, and a lost task
             // costs less to redo. The model is still loaded once per executor.
@@ -99,7 +87,7 @@ public final class EvaluateCommand implements Callable<Integer> {
             Files.createDirectories(output);
             Map<String, Object> settings = new LinkedHashMap<>();
             settings.put("model", modelDir.toString());
-            settings.put("task_options", taskOptions);
+            settings.put("task_options", taskSelection.taskOptions());
             settings.put("limit", limit);
             settings.put("batch_size", batchSize);
             settings.put("max_length", contextLength);
@@ -113,23 +101,6 @@ public final class EvaluateCommand implements Callable<Integer> {
         } finally {
             spark.stop();
         }
-    }
-
-    private Task createTask() {
-        Path root = ProjectLayout.findRoot(Path.of(System.getProperty("plt.home", ".")).toAbsolutePath())
-                .orElseGet(ProjectLayout::root);
-        TaskRegistry registry = TaskRegistry.forProject(root);
-        if (datasetsRoot != null) {
-            registry = registry.withDatasetsRoot(datasetsRoot.toAbsolutePath());
-        }
-        Map<String, Object> overrides = new LinkedHashMap<>(taskOptions);
-        if (data == null) {
-            return registry.create(taskName, overrides);
-        }
-        String key = registry.dataOption(taskName).orElseThrow(() -> new IllegalArgumentException(
-                "--data: task '" + taskName + "' reads no data file (it generates its samples)"));
-        overrides.put(key, data.toAbsolutePath().toString());
-        return registry.create(taskName, overrides);
     }
 
     private void printSummary(EvaluationResult r) {

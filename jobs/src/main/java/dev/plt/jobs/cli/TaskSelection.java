@@ -1,0 +1,51 @@
+package dev.plt.jobs.cli;
+
+import dev.plt.datasets.tasks.Task;
+import dev.plt.datasets.tasks.registry.ProjectLayout;
+import dev.plt.datasets.tasks.registry.TaskRegistry;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import picocli.CommandLine.Option;
+
+/** The options that pick a benchmark task and its data; shared by {@code evaluate} and {@code task-data}. */
+public final class TaskSelection {
+    @Option(names = "--task", required = true, paramLabel = "NAME", description = "Task name (conf/tasks/NAME.yaml).")
+    String taskName;
+
+    @Option(names = "--data", paramLabel = "PATH", description = "The task's data (file or directory) instead of its default.")
+    Path data;
+
+    @Option(names = "--datasets", paramLabel = "DIR", description = "Root of the datasets. Default: ../shared/datasets.")
+    Path datasetsRoot;
+
+    @Option(names = "--task-option", paramLabel = "KEY=VALUE", description = "Override a task setting (repeatable), "
+            + "e.g. num_fewshot=0.")
+    Map<String, String> taskOptions = new LinkedHashMap<>();
+
+    public String taskName() {
+        return taskName;
+    }
+
+    public Map<String, String> taskOptions() {
+        return taskOptions;
+    }
+
+    /** The task from conf/tasks of this installation, with the command line's overrides. */
+    public Task createTask() {
+        Path root = ProjectLayout.findRoot(Path.of(System.getProperty("plt.home", ".")).toAbsolutePath())
+                .orElseGet(ProjectLayout::root);
+        TaskRegistry registry = TaskRegistry.forProject(root);
+        if (datasetsRoot != null) {
+            registry = registry.withDatasetsRoot(datasetsRoot.toAbsolutePath());
+        }
+        Map<String, Object> overrides = new LinkedHashMap<>(taskOptions);
+        if (data == null) {
+            return registry.create(taskName, overrides);
+        }
+        String key = registry.dataOption(taskName).orElseThrow(() -> new IllegalArgumentException(
+                "--data: task '" + taskName + "' reads no data file (it generates its samples)"));
+        overrides.put(key, data.toAbsolutePath().toString());
+        return registry.create(taskName, overrides);
+    }
+}
