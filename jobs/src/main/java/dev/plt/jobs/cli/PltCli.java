@@ -10,9 +10,9 @@ import picocli.CommandLine.Command;
  * message naming the option, and a bad model gets one line naming the file, tensor or key.
  */
 @Command(name = "plt", mixinStandardHelpOptions = true, version = "plt 0.1.0",
-        description = "Parallel Loop Transformer inference: scoring, generation and evaluation.",
+        description = "Parallel Loop Transformer inference: scoring, generation, evaluation and benchmarks.",
         subcommands = {InferCommand.class, ScoreCommand.class, GenerateCommand.class, EvaluateCommand.class,
-            InitRandomCommand.class, TaskDataCommand.class})
+            InitRandomCommand.class, TaskDataCommand.class, BenchCommand.class})
 public final class PltCli implements Runnable {
     /** Exit code when some rows failed (their errors are in the output) but the job ran. */
     public static final int EXIT_ROW_ERRORS = 3;

@@ -117,8 +117,8 @@ public final class HtmlReport {
         return svg.append("</svg>\n").toString();
     }
 
-    /** HTML-escapes text (null becomes empty). */
-    static String escape(String text) {
+    /** HTML-escapes text (null becomes empty). Also used by the bench page. */
+    public static String escape(String text) {
         if (text == null) {
             return "";
         }

@@ -1,0 +1,140 @@
+package dev.plt.jobs.cli;
+
+import dev.plt.jobs.bench.BenchOutput;
+import dev.plt.jobs.bench.BenchPlan;
+import dev.plt.jobs.bench.BenchReport;
+import dev.plt.jobs.bench.BenchRun;
+import dev.plt.jobs.bench.CheckpointBench;
+import dev.plt.model.bench.BenchShape;
+import dev.plt.model.bench.BenchVariant;
+import dev.plt.model.inference.EngineOptions;
+import dev.plt.model.io.DType;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "bench", mixinStandardHelpOptions = true,
+        description = {"Measures the engine on one random ~125M-parameter model in several families built from the "
+                + "same weights (non-loop, vanilla loop-2/3, PLT-2/3): decode ms/step per batch size, prefill "
+                + "tokens/s, KV bytes per sequence, batch-1 decode against the read-bandwidth roofline, ratios "
+                + "and the issue's targets; optionally the DJL/PyTorch peer (bin/plt-peer) and the Spark job path.",
+            "Writes bench.json, bench.html and bench.md to --output and prints the markdown tables on stdout; "
+                + "progress goes to stderr. A full run takes about 10 minutes on 2 cores."})
+public final class BenchCommand implements Callable<Integer> {
+    @Option(names = "--quick", description = "A tiny model and few steps: checks that everything runs, measures nothing useful.")
+    boolean quick;
+
+    @Option(names = "--dtypes", split = ",", defaultValue = "f32,bf16", paramLabel = "T,...",
+            description = "Weight dtypes: f32, bf16. Default: ${DEFAULT-VALUE}.")
+    List<String> dtypes;
+
+    @Option(names = "--batches", split = ",", defaultValue = "1,8,32", paramLabel = "B,...",
+            description = "Decode batch sizes. Default: ${DEFAULT-VALUE}.")
+    List<Integer> batches;
+
+    @Option(names = "--variants", split = ",", defaultValue = "non-loop,loop-2,loop-3,plt-2,plt-3", paramLabel = "V,...",
+            description = "Model families. Default: ${DEFAULT-VALUE}.")
+    List<String> variants;
+
+    @Option(names = "--steps", paramLabel = "N", description = "Timed decode steps per batch size. Default: 12 (--quick: 3).")
+    Integer steps;
+
+    @Option(names = "--warmup-steps", paramLabel = "N", description = "Untimed decode steps first. Default: 3 (--quick: 1).")
+    Integer warmupSteps;
+
+    @Option(names = "--threads", paramLabel = "N", description = "Engine threads (and bandwidth threads). Default: available processors.")
+    Integer threads;
+
+    @Option(names = "--backend", defaultValue = "auto", paramLabel = "NAME",
+            description = "Kernels: auto, vector, vector-256, vector-512, scalar. Default: ${DEFAULT-VALUE}.")
+    String backend;
+
+    @Option(names = "--output", defaultValue = "target/bench", paramLabel = "DIR",
+            description = "Where bench.json, bench.html and bench.md go. Default: ${DEFAULT-VALUE}.")
+    Path output;
+
+    @Option(names = "--cache-dir", paramLabel = "DIR",
+            description = "Cache of the random models, keyed by shape. Default: target/bench-models of the installation.")
+    Path cacheDir;
+
+    @Option(names = "--peer", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "Run the DJL/PyTorch peer (bin/plt-peer) when installed and built. Default: on; --no-peer: off.")
+    boolean peer;
+
+    @Option(names = "--spark", description = "Also score the same rows with the bare engine and with plt score on local[1] and local[2].")
+    boolean spark;
+
+    @Option(names = "--spark-rows", paramLabel = "N", description = "Rows for --spark. Default: 32 of 64 tokens (--quick: 8 of 12).")
+    Integer sparkRows;
+
+    @Option(names = "--models", split = ",", paramLabel = "DIR,...", description = "Instead of the random families: "
+            + "batch-1 decode ms/token and KV bytes per sequence of these trained checkpoints, as one markdown table "
+            + "(docs/RESULTS.md).")
+    List<Path> models;
+
+    @Option(names = "--rounds", defaultValue = "5", paramLabel = "N",
+            description = "With --models: rounds over all models; each figure is the median. Default: ${DEFAULT-VALUE}.")
+    int rounds;
+
+    @Override
+    public Integer call() throws IOException {
+        long start = System.nanoTime();
+        if (models != null) {
+            return benchCheckpoints(start);
+        }
+        BenchReport report = new BenchRun(plan(), message -> System.err.printf(Locale.ROOT, "plt bench [%5.0f s] %s%n",
+                (System.nanoTime() - start) / 1e9, message)).run();
+        String markdown = BenchOutput.write(report, output);
+        System.out.print(markdown);
+        System.out.flush();
+        System.err.println("plt bench: wrote " + output.resolve("bench.json") + " and bench.html");
+        return 0;
+    }
+
+    private int benchCheckpoints(long start) {
+        if (rounds < 1) {
+            throw new IllegalArgumentException("--rounds must be >= 1, got " + rounds);
+        }
+        for (Path model : models) {
+            if (!java.nio.file.Files.isRegularFile(model.resolve("config.json"))) {
+                throw new IllegalArgumentException("--models: " + model + " has no config.json");
+            }
+        }
+        EngineOptions options = EngineOptions.defaults()
+                .withThreads(orDefault(threads, Runtime.getRuntime().availableProcessors())).withBackend(backend);
+        int kvTokens = 1024;
+        List<CheckpointBench.Row> rows = CheckpointBench.run(models, options, 16, orDefault(warmupSteps, 3),
+                orDefault(steps, quick ? 3 : 12), rounds, kvTokens, message -> System.err.printf(Locale.ROOT,
+                        "plt bench [%5.0f s] %s%n", (System.nanoTime() - start) / 1e9, message));
+        System.out.print(CheckpointBench.markdown(rows, kvTokens));
+        return 0;
+    }
+
+    BenchPlan plan() {
+        Path home = Path.of(System.getProperty("plt.home", "."));
+        List<DType> types = dtypes.stream().map(BenchCommand::dtype).toList();
+        List<BenchVariant> chosen = variants.stream().map(BenchVariant::parse).toList();
+        return new BenchPlan(quick ? BenchShape.quick() : BenchShape.full(), types, List.copyOf(batches), chosen,
+                orDefault(steps, quick ? 3 : 12), orDefault(warmupSteps, quick ? 1 : 3), quick ? 8 : 16,
+                quick ? 64 : 512, 1024, 4096, quick ? 64L << 20 : 1L << 30,
+                orDefault(threads, Runtime.getRuntime().availableProcessors()), backend, quick, peer, spark,
+                orDefault(sparkRows, quick ? 8 : 32), quick ? 12 : 64, output,
+                cacheDir != null ? cacheDir : home.resolve("target/bench-models"), home);
+    }
+
+    private static int orDefault(Integer value, int fallback) {
+        return value != null ? value : fallback;
+    }
+
+    private static DType dtype(String name) {
+        return switch (name.trim().toLowerCase(Locale.ROOT)) {
+            case "f32", "float32" -> DType.F32;
+            case "bf16", "bfloat16" -> DType.BF16;
+            default -> throw new IllegalArgumentException("--dtypes: unknown dtype '" + name + "' (use f32, bf16)");
+        };
+    }
+}
