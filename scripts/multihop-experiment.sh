@@ -39,3 +39,6 @@ for name in "${models[@]}"; do
       | tee "$out/eval-$name.txt"
   fi
 done
+
+# The cost columns: batch-1 decode ms/token (median of 5 rounds over the five models) and KV bytes at 1,024 tokens.
+bin/plt bench --models "$(IFS=,; echo "${models[*]/#/$out/}")" --rounds 5 | tee "$out/bench-models.md"
