@@ -18,7 +18,8 @@ import org.apache.spark.sql.types.StructType;
 
 /**
  * CSV in PERMISSIVE mode: a record with the wrong number of fields or a value that does not fit its
- * column type keeps its raw text in the corrupt column instead of failing the job.
+ * column type keeps its raw text in the corrupt column instead of failing the job (so does a line
+ * that is not UTF-8, in one-record-per-line mode).
  * <ul>
  *   <li>One record per line (default): lines are read as text with their numbers and parsed with
  *       {@code from_csv}, so malformed records are reported by line. With a header, line 1 of each
@@ -51,10 +52,13 @@ final class CsvReader {
         Map<String, String> parserOptions = new HashMap<>(options.sparkOptions());
         parserOptions.put("mode", "PERMISSIVE");
         parserOptions.put("columnNameOfCorruptRecord", options.corruptColumn());
-        Dataset<Row> parsed = records.select(col(ReadResult.FILE_COLUMN), col(ReadResult.LINE_COLUMN),
+        Dataset<Row> parsed = Schemas.withUnicodeProblemsCorrupt(records.select(col(ReadResult.FILE_COLUMN),
+                        col(ReadResult.LINE_COLUMN), col(ReadResult.UNICODE_PROBLEM_COLUMN),
+                        col(LineIndexedText.VALUE_COLUMN).as(Schemas.RAW_LINE),
                         from_csv(col(LineIndexedText.VALUE_COLUMN), lit(withCorrupt.toDDL()), parserOptions)
-                                .as("_parsed"))
-                .select(col(ReadResult.FILE_COLUMN), col(ReadResult.LINE_COLUMN), col("_parsed.*"));
+                                .as(Schemas.PARSED)), options.corruptColumn())
+                .select(col(ReadResult.FILE_COLUMN), col(ReadResult.LINE_COLUMN), col(ReadResult.UNICODE_PROBLEM_COLUMN),
+                        col(Schemas.PARSED + ".*"));
         return new ReadResult(parsed, List.of(schema.fieldNames()), options.corruptColumn(), false);
     }
 

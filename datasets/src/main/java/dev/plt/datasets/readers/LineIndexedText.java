@@ -1,7 +1,13 @@
 package dev.plt.datasets.readers;
 
+import static org.apache.spark.sql.functions.col;
+
+import dev.plt.model.inference.InvalidInputException;
+import dev.plt.model.tokenizer.StrictUtf8;
 import java.io.IOException;
+import java.io.Serializable;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.hadoop.fs.FileStatus;
@@ -16,8 +22,14 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 
 /**
- * Text files as rows of ({@link ReadResult#FILE_COLUMN}, {@link ReadResult#LINE_COLUMN}, {@code value}),
- * with 1-based line numbers, so that a malformed JSONL or CSV line can be reported by number.
+ * Text files as rows of ({@link ReadResult#FILE_COLUMN}, {@link ReadResult#LINE_COLUMN}, {@code value},
+ * {@link ReadResult#UNICODE_PROBLEM_COLUMN}), with 1-based line numbers, so that a malformed JSONL or CSV
+ * line can be reported by number.
+ *
+ * <p>Each line is decoded from UTF-8 strictly: Spark's own decoding would replace bytes that are not
+ * UTF-8 with U+FFFD unnoticed, so such a line keeps that lossy text in {@code value} but gets a problem
+ * saying where its first bad byte is, and the readers set it aside as malformed. A reader may add its
+ * own check (JSONL: escapes of lone surrogates).
  *
  * <p>Each file is numbered on its own with {@code zipWithIndex}, which follows partition order: within
  * one file Spark's splits stay in offset order, across files they do not, hence one numbering per file.
@@ -30,22 +42,48 @@ public final class LineIndexedText {
     static final StructType SCHEMA = new StructType()
             .add(ReadResult.FILE_COLUMN, DataTypes.StringType, false)
             .add(ReadResult.LINE_COLUMN, DataTypes.LongType, false)
-            .add(VALUE_COLUMN, DataTypes.StringType, true);
+            .add(VALUE_COLUMN, DataTypes.StringType, true)
+            .add(ReadResult.UNICODE_PROBLEM_COLUMN, DataTypes.StringType, true);
+
+    /** A reader's extra check of a decoded line: why it is not valid text, or null. */
+    public interface LineCheck extends Serializable {
+        String problem(String line);
+    }
 
     private LineIndexedText() {
     }
 
     /** Every line of every file at {@code path} (a file, a directory or a glob). */
     public static Dataset<Row> read(SparkSession spark, String path) {
+        return read(spark, path, line -> null);
+    }
+
+    /** Every line of every file at {@code path}, each also checked by {@code check}. */
+    public static Dataset<Row> read(SparkSession spark, String path, LineCheck check) {
         Dataset<Row> all = null;
         for (String file : files(spark, path)) {
-            JavaRDD<Row> lines = spark.read().text(file).javaRDD()
+            // As bytes: the text source's strings hold the raw bytes, which the cast keeps.
+            JavaRDD<Row> lines = spark.read().text(file)
+                    .select(col("value").cast(DataTypes.BinaryType)).javaRDD()
                     .zipWithIndex()
-                    .map(t -> RowFactory.create(file, t._2() + 1, t._1().getString(0)));
+                    .map(t -> decoded(file, t._2() + 1, (byte[]) t._1().get(0), check));
             Dataset<Row> numbered = spark.createDataFrame(lines, SCHEMA);
             all = all == null ? numbered : all.union(numbered);
         }
         return all;
+    }
+
+    private static Row decoded(String file, long line, byte[] bytes, LineCheck check) {
+        String text;
+        String problem;
+        try {
+            text = StrictUtf8.decode(bytes);
+            problem = check.problem(text);
+        } catch (InvalidInputException e) {
+            text = new String(bytes, StandardCharsets.UTF_8);
+            problem = e.getMessage();
+        }
+        return RowFactory.create(file, line, text, problem);
     }
 
     /**

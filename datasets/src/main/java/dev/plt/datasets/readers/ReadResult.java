@@ -1,6 +1,7 @@
 package dev.plt.datasets.readers;
 
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -22,6 +23,11 @@ public final class ReadResult {
     public static final String FILE_COLUMN = "_source_file";
     /** The 1-based line number of a row in its file (null where unknown). */
     public static final String LINE_COLUMN = "_line_number";
+    /**
+     * Why a malformed line is not valid Unicode text (bytes that are not UTF-8, a JSON escape of a lone
+     * surrogate), or null: for the other malformed lines, the text did not parse.
+     */
+    public static final String UNICODE_PROBLEM_COLUMN = "_unicode_problem";
 
     private final Dataset<Row> parsed;
     private final List<String> dataColumns;
@@ -68,17 +74,23 @@ public final class ReadResult {
         return parsed;
     }
 
-    /** The malformed lines: {@link #FILE_COLUMN}, {@link #LINE_COLUMN}, and the raw text in the corrupt column. */
+    /**
+     * The malformed lines: {@link #FILE_COLUMN}, {@link #LINE_COLUMN}, the raw text in the corrupt column,
+     * and {@link #UNICODE_PROBLEM_COLUMN}.
+     */
     public Dataset<Row> malformed() {
         if (corruptColumn == null) {
             StructType schema = new StructType()
                     .add(FILE_COLUMN, DataTypes.StringType)
                     .add(LINE_COLUMN, DataTypes.LongType)
-                    .add(ReadOptions.DEFAULT_CORRUPT_COLUMN, DataTypes.StringType);
+                    .add(ReadOptions.DEFAULT_CORRUPT_COLUMN, DataTypes.StringType)
+                    .add(UNICODE_PROBLEM_COLUMN, DataTypes.StringType);
             return parsed.sparkSession().createDataFrame(List.<Row>of(), schema);
         }
+        Column problem = List.of(parsed.columns()).contains(UNICODE_PROBLEM_COLUMN) ? col(UNICODE_PROBLEM_COLUMN)
+                : lit(null).cast(DataTypes.StringType).as(UNICODE_PROBLEM_COLUMN); // multi-line CSV: not checked
         return queryable().filter(col(corruptColumn).isNotNull())
-                .select(col(FILE_COLUMN), col(LINE_COLUMN), col(corruptColumn));
+                .select(col(FILE_COLUMN), col(LINE_COLUMN), col(corruptColumn), problem);
     }
 
     public long malformedCount() {
@@ -92,7 +104,8 @@ public final class ReadResult {
             return out;
         }
         for (Row r : malformed().orderBy(col(FILE_COLUMN), col(LINE_COLUMN)).limit(limit).collectAsList()) {
-            out.add(new MalformedRecord(r.getString(0), r.isNullAt(1) ? null : r.getLong(1), r.getString(2)));
+            out.add(new MalformedRecord(r.getString(0), r.isNullAt(1) ? null : r.getLong(1), r.getString(2),
+                    r.getString(3)));
         }
         return out;
     }

@@ -1,12 +1,33 @@
 package dev.plt.datasets.readers;
 
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.when;
+
 import java.util.Arrays;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 
 /** Small schema helpers shared by the readers. */
 final class Schemas {
+    /** A line's text, next to its parse, while the readers decide whether it is malformed. */
+    static final String RAW_LINE = "_raw_line";
+    /** A line's parse (from_json / from_csv): the data columns and the corrupt column, as one struct. */
+    static final String PARSED = "_parsed";
+
     private Schemas() {
+    }
+
+    /**
+     * Lines that are not valid Unicode count as malformed even when they parse: their text goes into the
+     * parsed struct's corrupt field, which is what sets a line aside.
+     */
+    static Dataset<Row> withUnicodeProblemsCorrupt(Dataset<Row> lines, String corruptColumn) {
+        Column corrupt = when(col(ReadResult.UNICODE_PROBLEM_COLUMN).isNotNull(), col(RAW_LINE))
+                .otherwise(col(PARSED).getField(corruptColumn));
+        return lines.withColumn(PARSED, col(PARSED).withField(corruptColumn, corrupt));
     }
 
     static StructType without(StructType schema, String column) {
@@ -17,7 +38,8 @@ final class Schemas {
 
     /** The bookkeeping columns must not collide with data columns. */
     static void requireNoReservedColumns(StructType schema, String corruptColumn) {
-        for (String reserved : new String[] {ReadResult.FILE_COLUMN, ReadResult.LINE_COLUMN, corruptColumn}) {
+        for (String reserved : new String[] {ReadResult.FILE_COLUMN, ReadResult.LINE_COLUMN,
+            ReadResult.UNICODE_PROBLEM_COLUMN, corruptColumn}) {
             if (Arrays.asList(schema.fieldNames()).contains(reserved)) {
                 throw new IllegalArgumentException("the data has a column named " + reserved
                         + ", which the reader uses for bookkeeping; rename it or choose another corruptColumn");

@@ -3,10 +3,11 @@ package dev.plt.datasets.tasks;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.BufferedReader;
+import dev.plt.datasets.readers.ByteLines;
+import dev.plt.model.inference.InvalidInputException;
+import dev.plt.model.tokenizer.StrictUtf8;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -14,8 +15,8 @@ import java.util.List;
 
 /**
  * Reads a small JSONL file of objects on the driver, for task definitions. Unlike the Spark readers
- * this is strict: a benchmark with a broken line is a broken benchmark, so the error names the line.
- * Blank lines are skipped.
+ * this is strict: a benchmark with a broken line (bad JSON, not an object, not UTF-8) is a broken
+ * benchmark, so the error names the line. Blank lines are skipped.
  */
 public final class JsonLines {
     private static final ObjectMapper MAPPER = new ObjectMapper();
@@ -25,11 +26,16 @@ public final class JsonLines {
 
     public static List<JsonNode> read(Path file) {
         List<JsonNode> rows = new ArrayList<>();
-        try (BufferedReader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            String line;
-            int number = 0;
-            while ((line = reader.readLine()) != null) {
-                number++;
+        try (ByteLines lines = new ByteLines(Files.newInputStream(file))) {
+            byte[] bytes;
+            while ((bytes = lines.next()) != null) {
+                long number = lines.number();
+                String line;
+                try {
+                    line = StrictUtf8.decode(bytes);
+                } catch (InvalidInputException e) {
+                    throw new IllegalArgumentException(file + ":" + number + ": " + e.getMessage());
+                }
                 if (line.isBlank()) {
                     continue;
                 }

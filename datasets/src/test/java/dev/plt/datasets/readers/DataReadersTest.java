@@ -2,9 +2,16 @@ package dev.plt.datasets.readers;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.plt.model.testing.Mutations;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.Set;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
@@ -80,6 +87,71 @@ class DataReadersTest {
         assertTrue(e.getMessage().contains("eval.jsonl:2: "), e.getMessage());
         Path clean = write("clean.jsonl", "{\"a\": 1}\n{\"a\": 2}\n");
         assertEquals(2, DataReaders.read(spark, clean.toString(), ReadOptions.defaults().withFailFast(true)).rows().count());
+    }
+
+    @Test
+    void linesThatAreNotUnicodeAreSetAsideWithTheProblemNamed() throws IOException {
+        Path file = dir.resolve("unicode.jsonl");
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        bytes.write("{\"id\": 1, \"text\": \"ok\"}\n".getBytes(StandardCharsets.UTF_8));
+        bytes.write("{\"id\": 2, \"text\": \"caf\u00e9\"}\n".getBytes(StandardCharsets.ISO_8859_1)); // Latin-1
+        bytes.write("{\"id\": 3, \"text\": \"x\\ud800y\"}\n".getBytes(StandardCharsets.UTF_8)); // lone escape
+        bytes.write("{\"id\": 4, \"text\": \"\\ud83d\\ude00 \\\\ud800\"}\n".getBytes(StandardCharsets.UTF_8));
+        Files.write(file, bytes.toByteArray());
+        ReadResult r = DataReaders.read(spark, file.toString());
+
+        List<Row> rows = r.rows().orderBy("id").collectAsList();
+        assertEquals(List.of(1L, 4L), rows.stream().map(x -> x.getLong(0)).toList());
+        assertEquals("\ud83d\ude00 \\ud800", rows.get(1).getString(1),
+                "a surrogate pair is fine, and an escaped backslash before 'ud800' is just text");
+        List<MalformedRecord> bad = r.malformedRecords(5);
+        assertEquals(List.of(2L, 3L), bad.stream().map(MalformedRecord::line).toList());
+        assertTrue(bad.get(0).problem().contains("not valid UTF-8: bad byte 0xe9 at byte 22"), bad.get(0).problem());
+        assertTrue(bad.get(1).problem().contains("lone surrogate U+D800"), bad.get(1).problem());
+        assertTrue(bad.get(1).describe().contains("unicode.jsonl:3: JSON escape"), bad.get(1).describe());
+
+        Path csv = dir.resolve("latin1.csv");
+        Files.write(csv, "q,a\nfine,1\ncaf\u00e9,2\n".getBytes(StandardCharsets.ISO_8859_1));
+        ReadResult c = DataReaders.read(spark, csv.toString(), ReadOptions.defaults().withHeader(true));
+        assertEquals(1, c.rows().count());
+        assertEquals(3L, c.malformedRecords(1).get(0).line());
+        assertTrue(c.malformedRecords(1).get(0).problem().contains("not valid UTF-8"));
+    }
+
+    /**
+     * Seeded fuzzing of the JSONL reader: a file of damaged valid lines and random bytes, read at once
+     * (each line an input). No line may be lost: every non-blank line is a row or a malformed record,
+     * with its own line number.
+     */
+    @Test
+    void fuzzedJsonlLosesNoLine() throws IOException {
+        Mutations m = new Mutations(401);
+        String valid = "{\"id\": 7, \"text\": \"To be, or not\", \"score\": 0.5, \"tags\": [\"a\", \"b\"]}";
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        long nonBlank = 0;
+        for (int i = 0; i < 300; i++) {
+            byte[] line = i % 3 == 0 ? m.randomBytes(60) : m.mutate(valid.getBytes(StandardCharsets.UTF_8));
+            String asLines = new String(line, StandardCharsets.ISO_8859_1);
+            // Lines as Spark's text source cuts them (at \n, \r\n and \r); the reader skips lines that
+            // are empty or spaces only (Spark's trim removes spaces, not other whitespace).
+            for (String part : asLines.split("\n", -1)) {
+                for (String piece : part.split("\r", -1)) {
+                    nonBlank += piece.chars().allMatch(c -> c == ' ') ? 0 : 1;
+                }
+            }
+            bytes.write(line);
+            bytes.write('\n');
+        }
+        Path file = dir.resolve("fuzz.jsonl");
+        Files.write(file, bytes.toByteArray());
+        ReadResult r = assertTimeoutPreemptively(Duration.ofMinutes(3), () -> DataReaders.read(spark, file.toString()));
+        List<Long> rowLines = r.rowsWithLines().select(ReadResult.LINE_COLUMN).as(Encoders.LONG()).collectAsList();
+        List<Long> badLines = r.malformed().select(ReadResult.LINE_COLUMN).as(Encoders.LONG()).collectAsList();
+        assertTrue(rowLines.size() > 0 && badLines.size() > 0, rowLines.size() + " rows, " + badLines.size() + " bad");
+        Set<Long> all = new HashSet<>(rowLines);
+        all.addAll(badLines);
+        assertEquals(rowLines.size() + badLines.size(), all.size(), "no line is both a row and malformed");
+        assertEquals(nonBlank, all.size(), "every non-blank line is a row or a malformed record");
     }
 
     @Test

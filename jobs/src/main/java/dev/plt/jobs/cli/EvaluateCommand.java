@@ -9,7 +9,10 @@ import dev.plt.jobs.evaluate.HtmlReport;
 import dev.plt.jobs.evaluate.MetricsJson;
 import dev.plt.jobs.evaluate.SamplesTable;
 import dev.plt.jobs.spark.SparkOptions;
-import dev.plt.model.config.ConfigLoader;
+import dev.plt.model.config.ModelConfig;
+import dev.plt.model.inference.LengthLimit;
+import dev.plt.model.inference.PltModel;
+import dev.plt.udfs.batch.ErrorKindCounts;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -49,9 +52,9 @@ public final class EvaluateCommand implements Callable<Integer> {
     @Option(names = "--partitions", paramLabel = "N", description = "Partitions of the request rows. Default: 8 x Spark's default parallelism.")
     Integer partitions;
 
-    @Option(names = "--max-length", paramLabel = "N", description = "Context length for perplexity's rolling "
-            + "windows. Default: the model's max_position_embeddings.")
-    Integer maxLength;
+    /** --max-length (also perplexity's rolling-window length) and --overlong, truncate-left by default as in lm-eval. */
+    @Mixin
+    LengthOptions lengthOptions;
 
     @Option(names = "--fail-on-error", description = "Exit non-zero when any sample got an error.")
     boolean failOnError;
@@ -59,7 +62,9 @@ public final class EvaluateCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Path modelDir = modelOptions.modelDirectory().toRealPath();
-        int contextLength = maxLength != null ? maxLength : ConfigLoader.load(modelDir).maxPositionEmbeddings();
+        ModelConfig config = PltModel.check(modelDir); // a bad model fails here, before Spark starts
+        LengthLimit lengthLimit = lengthOptions.limit(LengthLimit.Overlong.TRUNCATE_LEFT).forModel(config);
+        int contextLength = lengthLimit.maxLength();
         if (Files.exists(output) && !overwrite) {
             throw new IllegalArgumentException("--output " + output + " already exists (use --overwrite to write into it)");
         }
@@ -78,7 +83,8 @@ public final class EvaluateCommand implements Callable<Integer> {
             // costs less to redo. The model is still loaded once per executor.
             int parts = partitions != null ? partitions : 8 * spark.sparkContext().defaultParallelism();
             Evaluation evaluation = new Evaluation(spark, modelDir, modelId, parts, contextLength, transformer -> {
-                transformer.setBatchSize(batchSize).setBackend(modelOptions.backend()).setEnginePath(modelOptions.path());
+                transformer.setBatchSize(batchSize).setBackend(modelOptions.backend()).setEnginePath(modelOptions.path())
+                        .setMaxLength(contextLength).setOverlong(lengthLimit.overlong().option());
                 if (modelOptions.threads() != null) {
                     transformer.setThreads(modelOptions.threads());
                 }
@@ -91,6 +97,7 @@ public final class EvaluateCommand implements Callable<Integer> {
             settings.put("limit", limit);
             settings.put("batch_size", batchSize);
             settings.put("max_length", contextLength);
+            settings.put("overlong", lengthLimit.overlong().option());
             settings.put("partitions", parts);
             settings.put("master", spark.sparkContext().master());
             MetricsJson.write(output.resolve("metrics.json"), MetricsJson.toJson(result, settings));
@@ -104,8 +111,10 @@ public final class EvaluateCommand implements Callable<Integer> {
     }
 
     private void printSummary(EvaluationResult r) {
-        System.out.printf("%n%s on %s: %d samples, %d errors, %.1f s (%.2f samples/s, %.0f tokens/s)%n", r.task(),
-                r.modelId(), r.metrics().samples(), r.errors(), r.seconds(), r.samplesPerSecond(), r.tokensPerSecond());
+        System.out.printf("%n%s on %s: %d samples, %d errors%s, %.1f s (%.2f samples/s, %.0f tokens/s)%n", r.task(),
+                r.modelId(), r.metrics().samples(), r.errors(),
+                r.errors() == 0 ? "" : " (" + ErrorKindCounts.describe(r.errorsByKind()) + ")", r.seconds(),
+                r.samplesPerSecond(), r.tokensPerSecond());
         System.out.printf("%-22s %10s %10s%n", "metric", "value", "stderr");
         for (Map.Entry<String, MetricResult> m : r.metrics().metrics().entrySet()) {
             double stderr = m.getValue().stderr();

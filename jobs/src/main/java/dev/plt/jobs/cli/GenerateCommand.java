@@ -10,7 +10,7 @@ import picocli.CommandLine.Option;
 
 @Command(name = "generate", mixinStandardHelpOptions = true,
         description = {"Spark job: a continuation for every row's text (or token ids).",
-            "Output: the input columns + generated_text, generated_ids, finish_reason + error, prompt_tokens, "
+            "Output: the input columns + generated_text, generated_ids, finish_reason + error, error_kind, prompt_tokens, "
                     + "completion_tokens, latency_ms, model_id."})
 public final class GenerateCommand extends BatchJobCommand {
     @Option(names = "--max-new-tokens", defaultValue = "64", description = "Default: ${DEFAULT-VALUE}.")

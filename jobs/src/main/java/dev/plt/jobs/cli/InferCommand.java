@@ -2,13 +2,18 @@ package dev.plt.jobs.cli;
 
 import dev.plt.jobs.infer.InferJob;
 import dev.plt.model.inference.PltModel;
-import java.io.BufferedReader;
+import dev.plt.model.inference.LengthLimit;
+import dev.plt.udfs.batch.ErrorKindCounts;
 import java.io.BufferedWriter;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import java.io.PrintWriter;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
@@ -17,7 +22,7 @@ import picocli.CommandLine.Option;
             "Input lines: {\"id\": .., \"input_ids\": [..]} or {\"id\": .., \"text\": \"..\"}, "
                     + "optional \"max_new_tokens\": k (default 0).",
             "Output lines: id, input_ids, token_logprobs (first null), output_ids, output_text; "
-                    + "or id and error for a bad line.",
+                    + "or id, error and error_kind for a bad line.",
             "Exit code: 0 all rows ok, 3 some rows failed (see their error fields), 2 the job could not run."})
 public final class InferCommand implements Callable<Integer> {
     @Mixin
@@ -33,17 +38,27 @@ public final class InferCommand implements Callable<Integer> {
             description = "Rows per engine batch. Results do not depend on it. Default: ${DEFAULT-VALUE}.")
     int batchSize;
 
+    @Mixin
+    LengthOptions lengthOptions;
+
+    @Spec
+    CommandSpec spec;
+
     @Override
     public Integer call() throws Exception {
         if (!Files.isRegularFile(input)) {
             throw new IllegalArgumentException("--input " + input + ": no such file");
         }
+        LengthLimit limit = lengthOptions.limit(LengthLimit.Overlong.ERROR);
         try (PltModel model = modelOptions.load();
-                BufferedReader in = Files.newBufferedReader(input, StandardCharsets.UTF_8);
+                InputStream in = Files.newInputStream(input);
                 BufferedWriter out = Files.newBufferedWriter(output, StandardCharsets.UTF_8)) {
-            InferJob.Summary summary = new InferJob(model, batchSize).run(in, out);
-            System.err.printf("plt infer: %d rows, %d errors -> %s%n", summary.rows(), summary.errors(), output);
-            summary.firstErrors().forEach(e -> System.err.println("  " + e));
+            InferJob.Summary summary = new InferJob(model, batchSize, limit).run(in, out);
+            PrintWriter err = spec.commandLine().getErr();
+            err.printf("plt infer: %d rows, %d errors%s -> %s%n", summary.rows(), summary.errors(),
+                    summary.errors() == 0 ? "" : " (" + ErrorKindCounts.describe(summary.errorsByKind()) + ")", output);
+            summary.firstErrors().forEach(e -> err.println("  " + e));
+            err.flush();
             return summary.errors() == 0 ? 0 : PltCli.EXIT_ROW_ERRORS;
         }
     }

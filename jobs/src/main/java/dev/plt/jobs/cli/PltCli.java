@@ -1,5 +1,6 @@
 package dev.plt.jobs.cli;
 
+import dev.plt.datasets.readers.MalformedInputException;
 import dev.plt.model.config.ConfigException;
 import dev.plt.model.io.ModelFileException;
 import picocli.CommandLine;
@@ -53,14 +54,32 @@ public final class PltCli implements Runnable {
         return file.isFile() ? java.util.Optional.of(file) : java.util.Optional.empty();
     }
 
-    private static String describe(Exception e) {
-        if (e instanceof ConfigException || e instanceof ModelFileException || e instanceof IllegalArgumentException
-                || e instanceof java.io.UncheckedIOException) {
-            return e.getMessage();
+    /**
+     * One line for a failed job. A bad model found on an executor (NaN weights) reaches the driver
+     * wrapped in Spark's job-abort exception, with the executor's stack trace in its message; the
+     * cause chain still holds the original, whose message is the line to show.
+     */
+    static String describe(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof ConfigException || t instanceof ModelFileException
+                    || t instanceof MalformedInputException) {
+                return firstLine(t.getMessage());
+            }
+        }
+        if (e instanceof IllegalArgumentException || e instanceof java.io.UncheckedIOException) {
+            return firstLine(e.getMessage());
         }
         if (e instanceof java.nio.file.NoSuchFileException missing) {
             return missing.getFile() + ": no such file";
         }
-        return e.getClass().getSimpleName() + ": " + e.getMessage();
+        return e.getClass().getSimpleName() + ": " + firstLine(e.getMessage());
+    }
+
+    private static String firstLine(String message) {
+        if (message == null) {
+            return "";
+        }
+        int newline = message.indexOf('\n');
+        return newline < 0 ? message : message.substring(0, newline).strip();
     }
 }

@@ -11,6 +11,9 @@ import dev.plt.datasets.tasks.Task;
 import dev.plt.datasets.tasks.metrics.SampleScore;
 import dev.plt.datasets.tasks.metrics.TaskAccumulator;
 import dev.plt.jobs.spark.Progress;
+import dev.plt.model.inference.ErrorKind;
+import dev.plt.model.inference.InvalidInputException;
+import dev.plt.model.tokenizer.LoneSurrogates;
 import dev.plt.model.tokenizer.PltTokenizer;
 import dev.plt.udfs.batch.OutputContract;
 import dev.plt.udfs.batch.SparkValues;
@@ -78,12 +81,13 @@ public final class Evaluation {
         for (Row row : answered) {
             Sample sample = samples.get(row.getInt(row.fieldIndex("sample_index")));
             String error = row.getString(row.fieldIndex(OutputContract.ERROR));
+            String errorKind = row.getString(row.fieldIndex(OutputContract.ERROR_KIND));
             int prompt = intOrZero(row, OutputContract.PROMPT_TOKENS);
             int completion = intOrZero(row, OutputContract.COMPLETION_TOKENS);
             promptTokens += prompt;
             completionTokens += completion;
             if (error != null) {
-                outcomes.add(new SampleOutcome(sample, List.of(), null, null, error, prompt, completion));
+                outcomes.add(new SampleOutcome(sample, List.of(), null, null, error, errorKind, prompt, completion));
                 continue;
             }
             List<Double> loglikelihoods = new ArrayList<>();
@@ -110,7 +114,7 @@ public final class Evaluation {
             }
             SampleScore score = task.score(sample, responses);
             accumulator.add(score);
-            outcomes.add(new SampleOutcome(sample, loglikelihoods, output, score, null, prompt, completion));
+            outcomes.add(new SampleOutcome(sample, loglikelihoods, output, score, null, null, prompt, completion));
         }
         double seconds = (System.nanoTime() - start) / 1e9;
         return new EvaluationResult(task.name(), modelId, accumulator.result(), outcomes, seconds, promptTokens,
@@ -119,6 +123,7 @@ public final class Evaluation {
 
     private List<Row> multipleChoice(List<Sample> samples) {
         List<Row> rows = new ArrayList<>();
+        List<Row> refused = new ArrayList<>();
         for (int i = 0; i < samples.size(); i++) {
             List<Request> requests = samples.get(i).requests();
             String context = ((LoglikelihoodRequest) requests.get(0)).context();
@@ -131,31 +136,71 @@ public final class Evaluation {
                 }
                 continuations.add(ll.continuation());
             }
-            rows.add(RowFactory.create(i, context, SparkValues.seq(continuations)));
+            List<String> texts = new ArrayList<>(continuations);
+            texts.add(0, context);
+            if (!refuseInvalidText(i, texts, refused)) {
+                rows.add(RowFactory.create(i, context, SparkValues.seq(continuations)));
+            }
         }
         StructType schema = new StructType().add("sample_index", DataTypes.IntegerType)
                 .add("context", DataTypes.StringType)
                 .add("choices", DataTypes.createArrayType(DataTypes.StringType));
         PltChoiceScorer scorer = new PltChoiceScorer().setContextCol("context").setChoicesCol("choices");
-        return answer(rows, schema, scorer);
+        return withRefused(answer(rows, schema, scorer), refused);
     }
 
     private List<Row> generation(List<Sample> samples) {
         GenerateUntilRequest first = (GenerateUntilRequest) samples.get(0).requests().get(0);
         List<Row> rows = new ArrayList<>();
+        List<Row> refused = new ArrayList<>();
         for (int i = 0; i < samples.size(); i++) {
             GenerateUntilRequest r = (GenerateUntilRequest) samples.get(i).requests().get(0);
             if (!r.until().equals(first.until()) || r.maxGenTokens() != first.maxGenTokens()) {
                 throw new IllegalStateException("sample " + samples.get(i).id()
                         + ": generation settings must be the same for every sample of a task");
             }
-            rows.add(RowFactory.create(i, r.context()));
+            if (!refuseInvalidText(i, List.of(r.context()), refused)) {
+                rows.add(RowFactory.create(i, r.context()));
+            }
         }
         StructType schema = new StructType().add("sample_index", DataTypes.IntegerType)
                 .add("text", DataTypes.StringType);
         PltGenerator generator = new PltGenerator().setMaxNewTokens(first.maxGenTokens())
                 .setStop(first.until().toArray(String[]::new));
-        return answer(rows, schema, generator);
+        return withRefused(answer(rows, schema, generator), refused);
+    }
+
+    /** The columns {@link #run} reads from a sample that failed before it reached the engine. */
+    private static final StructType REFUSED = new StructType().add("sample_index", DataTypes.IntegerType)
+            .add(OutputContract.ERROR, DataTypes.StringType).add(OutputContract.ERROR_KIND, DataTypes.StringType)
+            .add(OutputContract.PROMPT_TOKENS, DataTypes.IntegerType)
+            .add(OutputContract.COMPLETION_TOKENS, DataTypes.IntegerType);
+
+    /**
+     * A sample whose text holds a lone surrogate (a JSON escape in the task data) fails here, on the
+     * driver: Spark would turn that character into '?' on the way to the executors, unnoticed.
+     */
+    private static boolean refuseInvalidText(int sampleIndex, List<String> texts, List<Row> refused) {
+        for (String text : texts) {
+            int at = LoneSurrogates.indexOf(text);
+            if (at >= 0) {
+                refused.add(new GenericRowWithSchema(new Object[] {sampleIndex, String.format(
+                        "text has a lone UTF-16 surrogate U+%04X at char %d: not valid Unicode", (int) text.charAt(at),
+                        at), ErrorKind.INVALID_UTF8.code(), 0, 0}, REFUSED));
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static List<Row> withRefused(List<Row> answered, List<Row> refused) {
+        if (refused.isEmpty()) {
+            return answered;
+        }
+        List<Row> all = new ArrayList<>(answered);
+        all.addAll(refused);
+        all.sort(java.util.Comparator.comparingInt(r -> r.getInt(r.fieldIndex("sample_index"))));
+        return all;
     }
 
     /**
@@ -166,13 +211,23 @@ public final class Evaluation {
     private List<Row> perplexity(List<Sample> samples) {
         List<Row> rows = new ArrayList<>();
         List<Integer> predicted = new ArrayList<>();
+        String[] error = new String[samples.size()];
+        String[] errorKind = new String[samples.size()];
         try (PltTokenizer tokenizer = PltTokenizer.load(modelDir.resolve("tokenizer.json"))) {
             int endOfText = tokenizer.tokenId("<|endoftext|>").orElseThrow(() -> new IllegalArgumentException(
                     modelDir.resolve("tokenizer.json") + ": perplexity needs an <|endoftext|> token to predict the "
                             + "first token from"));
             for (int i = 0; i < samples.size(); i++) {
                 String document = ((LoglikelihoodRollingRequest) samples.get(i).requests().get(0)).document();
-                for (RollingWindows.Window w : RollingWindows.of(tokenizer.encode(document), endOfText, maxLength)) {
+                int[] documentIds;
+                try {
+                    documentIds = tokenizer.encode(document); // on the driver: a bad document fails its sample only
+                } catch (InvalidInputException e) {
+                    error[i] = e.getMessage();
+                    errorKind[i] = e.kind().code();
+                    continue;
+                }
+                for (RollingWindows.Window w : RollingWindows.of(documentIds, endOfText, maxLength)) {
                     int[] ids = new int[w.context().length + w.continuation().length];
                     System.arraycopy(w.context(), 0, ids, 0, w.context().length);
                     System.arraycopy(w.continuation(), 0, ids, w.context().length, w.continuation().length);
@@ -191,16 +246,19 @@ public final class Evaluation {
         // One row per document: the sum of its windows' log-likelihoods, or the first window error.
         StructType perSample = new StructType().add("sample_index", DataTypes.IntegerType)
                 .add(ScoreTask.TOTAL, DataTypes.DoubleType).add(OutputContract.ERROR, DataTypes.StringType)
+                .add(OutputContract.ERROR_KIND, DataTypes.StringType)
                 .add(OutputContract.PROMPT_TOKENS, DataTypes.IntegerType)
                 .add(OutputContract.COMPLETION_TOKENS, DataTypes.IntegerType);
         double[] total = new double[samples.size()];
-        String[] error = new String[samples.size()];
         int[] tokens = new int[samples.size()];
         for (Row w : windows) {
             int sample = w.getInt(w.fieldIndex("sample_index"));
             String windowError = w.getString(w.fieldIndex(OutputContract.ERROR));
             if (windowError != null) {
-                error[sample] = error[sample] == null ? windowError : error[sample];
+                if (error[sample] == null) {
+                    error[sample] = windowError;
+                    errorKind[sample] = w.getString(w.fieldIndex(OutputContract.ERROR_KIND));
+                }
                 continue;
             }
             List<Double> logprobs = w.getList(w.fieldIndex(ScoreTask.PER_TOKEN));
@@ -212,8 +270,8 @@ public final class Evaluation {
         }
         List<Row> out = new ArrayList<>();
         for (int i = 0; i < samples.size(); i++) {
-            out.add(new GenericRowWithSchema(new Object[] {i, error[i] == null ? total[i] : null, error[i], tokens[i], 0},
-                    perSample));
+            out.add(new GenericRowWithSchema(new Object[] {i, error[i] == null ? total[i] : null, error[i], errorKind[i],
+                tokens[i], 0}, perSample));
         }
         return out;
     }

@@ -22,7 +22,9 @@ public final class HtmlReport {
     }
 
     public static void write(Path file, EvaluationResult result) throws IOException {
-        Files.writeString(file, render(result), StandardCharsets.UTF_8);
+        // getBytes, not writeString: a lone surrogate in dataset text (a JSON escape) becomes '?' in the
+        // report instead of failing the whole evaluation after its work is done.
+        Files.write(file, render(result).getBytes(StandardCharsets.UTF_8));
     }
 
     static String render(EvaluationResult r) {

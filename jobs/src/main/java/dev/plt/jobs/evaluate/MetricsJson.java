@@ -9,7 +9,7 @@ import java.nio.file.Path;
 import java.util.Map;
 
 /**
- * {@code metrics.json}: the task, n, errors, each metric with its stderr, per subject where the task
+ * {@code metrics.json}: the task, n, errors (and errors_by_kind, by error_kind code), each metric with its stderr, per subject where the task
  * has subjects, and throughput.
  */
 public final class MetricsJson {
@@ -24,6 +24,8 @@ public final class MetricsJson {
         root.put("model_id", result.modelId());
         root.put("n", result.metrics().samples());
         root.put("errors", result.errors());
+        ObjectNode byKind = root.putObject("errors_by_kind");
+        result.errorsByKind().forEach(byKind::put);
         metrics(root.putObject("metrics"), result.metrics().metrics());
         if (!result.metrics().bySubject().isEmpty()) {
             ObjectNode subjects = root.putObject("subjects");

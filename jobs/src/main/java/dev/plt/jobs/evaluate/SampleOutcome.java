@@ -2,6 +2,7 @@ package dev.plt.jobs.evaluate;
 
 import dev.plt.datasets.tasks.Sample;
 import dev.plt.datasets.tasks.metrics.SampleScore;
+import dev.plt.model.inference.ErrorKind;
 import java.util.List;
 
 /**
@@ -10,7 +11,15 @@ import java.util.List;
  * @param loglikelihoods one per request (multiple choice, perplexity); empty for generation
  * @param output         the generated text (generation tasks), else null
  * @param score          null when {@code error} is set
+ * @param errorKind      the error's {@code error_kind} code; null when {@code error} is null
  */
 public record SampleOutcome(Sample sample, List<Double> loglikelihoods, String output, SampleScore score,
-        String error, int promptTokens, int completionTokens) {
+        String error, String errorKind, int promptTokens, int completionTokens) {
+
+    /** An outcome whose error (if any) is of kind {@code engine}. */
+    public SampleOutcome(Sample sample, List<Double> loglikelihoods, String output, SampleScore score, String error,
+            int promptTokens, int completionTokens) {
+        this(sample, loglikelihoods, output, score, error, error == null ? null : ErrorKind.ENGINE.code(),
+                promptTokens, completionTokens);
+    }
 }

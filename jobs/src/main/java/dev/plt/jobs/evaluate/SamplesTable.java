@@ -31,6 +31,7 @@ public final class SamplesTable {
             .add("metrics", DataTypes.createMapType(DataTypes.StringType, DataTypes.DoubleType))
             .add("correct", DataTypes.BooleanType)
             .add("error", DataTypes.StringType)
+            .add("error_kind", DataTypes.StringType)
             .add("prompt_tokens", DataTypes.IntegerType)
             .add("completion_tokens", DataTypes.IntegerType);
 
@@ -68,6 +69,7 @@ public final class SamplesTable {
                     scala.jdk.javaapi.CollectionConverters.asScala(metrics),
                     correct(o),
                     o.error(),
+                    o.errorKind(),
                     o.promptTokens(),
                     o.completionTokens()));
         }

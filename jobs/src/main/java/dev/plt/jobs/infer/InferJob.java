@@ -10,14 +10,19 @@ import dev.plt.model.inference.GenerationParams;
 import dev.plt.model.inference.InvalidInputException;
 import dev.plt.model.inference.PltModel;
 import dev.plt.model.inference.TokenScores;
-import java.io.BufferedReader;
+import dev.plt.datasets.readers.ByteLines;
+import dev.plt.model.inference.ErrorKind;
+import dev.plt.model.inference.LengthLimit;
+import dev.plt.model.tokenizer.StrictUtf8;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.Writer;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,50 +30,66 @@ import org.slf4j.LoggerFactory;
  * {@code plt infer}: JSONL in, JSONL out, one output line per input line, in order. Input lines hold
  * {@code {"id", "input_ids": [...]}} or {@code {"id", "text": "..."}}, optionally
  * {@code "max_new_tokens"}. Output lines hold {@code id, input_ids, token_logprobs} (first entry
- * null), {@code output_ids} (greedy), {@code output_text}, or {@code id, error} for a bad line.
- * Rows run in batches; if a batch fails, its rows are retried one by one so only the bad row fails.
+ * null), {@code output_ids} (greedy), {@code output_text}, or {@code id, error, error_kind} for a bad
+ * line. Lines are decoded from UTF-8 one by one, so a line that is not UTF-8 fails alone
+ * ({@code invalid_utf8}). Rows run in batches; if a batch fails, its rows are retried one by one so
+ * only the bad row fails.
  */
 public final class InferJob {
     private static final Logger LOG = LoggerFactory.getLogger(InferJob.class);
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    /** What happened: rows read and rows that got an error (with the first few messages). */
-    public record Summary(int rows, int errors, List<String> firstErrors) {
+    static {
+        JSON.getFactory().setCharacterEscapes(new SurrogateEscapes());
+    }
+
+    /** What happened: rows read, rows that got an error (with the first few messages), errors by kind. */
+    public record Summary(int rows, int errors, List<String> firstErrors, Map<String, Long> errorsByKind) {
     }
 
     private final PltModel model;
     private final int batchSize;
+    private final LengthLimit limit;
 
-    public InferJob(PltModel model, int batchSize) {
+    public InferJob(PltModel model, int batchSize, LengthLimit limit) {
         if (batchSize < 1) {
             throw new IllegalArgumentException("--batch-size must be >= 1, got " + batchSize);
         }
         this.model = model;
         this.batchSize = batchSize;
+        this.limit = limit.forModel(model.config());
     }
 
-    public Summary run(BufferedReader in, Writer out) throws IOException {
+    public Summary run(InputStream input, Writer out) throws IOException {
         int rows = 0;
         int errors = 0;
         List<String> firstErrors = new ArrayList<>();
+        Map<String, Long> byKind = new TreeMap<>();
         List<InferRow> batch = new ArrayList<>();
-        String text;
-        int line = 0;
+        ByteLines in = new ByteLines(input);
+        byte[] bytes;
         long start = System.nanoTime();
         while (true) {
-            text = in.readLine();
-            if (text != null) {
-                line++;
-                if (text.isBlank()) {
-                    continue;
+            bytes = in.next();
+            if (bytes != null) {
+                int line = Math.toIntExact(in.number());
+                String text;
+                try {
+                    text = StrictUtf8.decode(bytes);
+                } catch (InvalidInputException e) {
+                    batch.add(InferRow.failed(line, null, e.kind(), "the line is " + e.getMessage()));
+                    text = null;
                 }
-                batch.add(parse(line, text));
+                if (text != null && !text.isBlank()) {
+                    batch.add(parse(line, text));
+                }
             }
-            if (batch.size() == batchSize || (text == null && !batch.isEmpty())) {
+            if (batch.size() == batchSize || (bytes == null && !batch.isEmpty())) {
                 for (ObjectNode result : process(batch)) {
                     rows++;
                     if (result.has("error")) {
                         errors++;
+                        byKind.merge(result.get("error_kind").asText(), 1L, Long::sum);
                         if (firstErrors.size() < 5) {
                             firstErrors.add("line " + result.get("line").asInt() + ": " + result.get("error").asText());
                         }
@@ -81,12 +102,12 @@ public final class InferJob {
                 LOG.info("{} rows done ({} errors), {} rows/s", rows, errors,
                         String.format("%.1f", rows / ((System.nanoTime() - start) / 1e9)));
             }
-            if (text == null) {
+            if (bytes == null) {
                 break;
             }
         }
         out.flush();
-        return new Summary(rows, errors, firstErrors);
+        return new Summary(rows, errors, firstErrors, byKind);
     }
 
     private InferRow parse(int line, String text) {
@@ -94,10 +115,10 @@ public final class InferJob {
         try {
             node = JSON.readTree(text);
         } catch (JsonProcessingException e) {
-            return InferRow.failed(line, null, "malformed JSON: " + e.getOriginalMessage());
+            return InferRow.failed(line, null, ErrorKind.MALFORMED_LINE, "malformed JSON: " + e.getOriginalMessage());
         }
         if (node == null || !node.isObject()) {
-            return InferRow.failed(line, null, "expected a JSON object");
+            return InferRow.failed(line, null, ErrorKind.MALFORMED_LINE, "expected a JSON object");
         }
         JsonNode id = node.get("id");
         try {
@@ -105,7 +126,8 @@ public final class InferJob {
             JsonNode maxNode = node.get("max_new_tokens");
             if (maxNode != null && !maxNode.isNull()) {
                 if (!maxNode.canConvertToInt() || !maxNode.isIntegralNumber() || maxNode.asInt() < 0) {
-                    return InferRow.failed(line, id, "max_new_tokens must be an integer >= 0, got " + maxNode);
+                    return InferRow.failed(line, id, ErrorKind.INVALID_INPUT,
+                            "max_new_tokens must be an integer >= 0, got " + maxNode);
                 }
                 maxNew = maxNode.asInt();
             }
@@ -116,13 +138,16 @@ public final class InferJob {
                 tokens = tokenIds(ids);
             } else if (textNode != null && textNode.isTextual()) {
                 tokens = model.requireTokenizer().encode(textNode.asText());
+            } else if ((ids != null || textNode != null) && (textNode == null || textNode.isNull())) {
+                return InferRow.failed(line, id, ErrorKind.NULL_INPUT, "\"input_ids\" or \"text\" is null");
             } else {
-                return InferRow.failed(line, id, "needs \"input_ids\" (a list of ints) or \"text\" (a string)");
+                return InferRow.failed(line, id, ErrorKind.INVALID_INPUT,
+                        "needs \"input_ids\" (a list of ints) or \"text\" (a string)");
             }
             model.validate(tokens);
-            return new InferRow(line, id, tokens, maxNew, null);
+            return new InferRow(line, id, limit.fit(tokens, maxNew), maxNew, null, null);
         } catch (InvalidInputException e) {
-            return InferRow.failed(line, id, e.getMessage());
+            return InferRow.failed(line, id, e.kind(), e.getMessage());
         }
     }
 
@@ -133,8 +158,12 @@ public final class InferJob {
         int[] tokens = new int[ids.size()];
         for (int i = 0; i < tokens.length; i++) {
             JsonNode v = ids.get(i);
-            if (!v.isIntegralNumber() || !v.canConvertToInt()) {
+            if (!v.isIntegralNumber()) {
                 throw new InvalidInputException("input_ids[" + i + "] is " + v + ", not an integer");
+            }
+            if (!v.canConvertToInt()) {
+                throw new InvalidInputException(ErrorKind.TOKEN_OUT_OF_RANGE, "input_ids[" + i + "] = " + v
+                        + " is out of range");
             }
             tokens[i] = v.asInt();
         }
@@ -153,13 +182,15 @@ public final class InferJob {
                 try {
                     done.putAll(compute(List.of(row)));
                 } catch (RuntimeException e) {
-                    done.put(row, errorNode(row, e.getClass().getSimpleName() + ": " + e.getMessage()));
+                    String message = e instanceof InvalidInputException ? e.getMessage()
+                            : e.getClass().getSimpleName() + ": " + e.getMessage();
+                    done.put(row, errorNode(row, ErrorKind.of(e), message));
                 }
             }
         }
         List<ObjectNode> out = new ArrayList<>();
         for (InferRow row : batch) {
-            out.add(row.error() != null ? errorNode(row, row.error()) : done.get(row));
+            out.add(row.error() != null ? errorNode(row, row.kind(), row.error()) : done.get(row));
         }
         return out;
     }
@@ -208,11 +239,12 @@ public final class InferJob {
         return out;
     }
 
-    private static ObjectNode errorNode(InferRow row, String error) {
+    private static ObjectNode errorNode(InferRow row, ErrorKind kind, String error) {
         ObjectNode node = JSON.createObjectNode();
         node.put("line", row.line());
         node.set("id", row.id());
         node.put("error", error);
+        node.put("error_kind", kind.code());
         return node;
     }
 }

@@ -1,6 +1,7 @@
 package dev.plt.jobs.infer;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.plt.model.inference.ErrorKind;
 
 /**
  * One line of an infer input file, parsed: either a runnable request or an error that will be
@@ -10,9 +11,10 @@ import com.fasterxml.jackson.databind.JsonNode;
  * @param id            the line's "id" value, echoed as is (null if absent or unparsable)
  * @param inputIds      token ids (from "input_ids", or "text" encoded); null when {@code error} is set
  * @param maxNewTokens  greedy tokens to generate (default 0)
+ * @param kind          why the line failed; null when {@code error} is null
  */
-record InferRow(int line, JsonNode id, int[] inputIds, int maxNewTokens, String error) {
-    static InferRow failed(int line, JsonNode id, String error) {
-        return new InferRow(line, id, null, 0, error);
+record InferRow(int line, JsonNode id, int[] inputIds, int maxNewTokens, ErrorKind kind, String error) {
+    static InferRow failed(int line, JsonNode id, ErrorKind kind, String error) {
+        return new InferRow(line, id, null, 0, kind, error);
     }
 }

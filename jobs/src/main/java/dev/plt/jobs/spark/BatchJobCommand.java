@@ -1,12 +1,17 @@
 package dev.plt.jobs.spark;
 
+import dev.plt.jobs.cli.LengthOptions;
 import dev.plt.jobs.cli.ModelOptions;
 import dev.plt.datasets.readers.DataFormat;
 import dev.plt.datasets.readers.ReadResult;
-import dev.plt.model.config.ConfigLoader;
+import dev.plt.model.inference.LengthLimit;
+import dev.plt.model.inference.PltModel;
+import dev.plt.udfs.batch.ErrorKindCounts;
 import dev.plt.udfs.ml.PltTransformer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -31,6 +36,9 @@ public abstract class BatchJobCommand implements Callable<Integer> {
 
     @Mixin
     protected SparkOptions sparkOptions;
+
+    @Mixin
+    LengthOptions lengthOptions;
 
     @Option(names = "--input", required = true, paramLabel = "PATH", description = "Input file or directory.")
     Path input;
@@ -70,8 +78,13 @@ public abstract class BatchJobCommand implements Callable<Integer> {
     @Option(names = "--partitions", paramLabel = "N", description = "Repartition the input into N partitions.")
     Integer partitions;
 
-    @Option(names = "--fail-on-error", description = "Exit non-zero when any row got an error.")
+    @Option(names = "--fail-on-error", description = "Exit 3 when any row got an error (a malformed input line "
+            + "counts), after the output is written.")
     boolean failOnError;
+
+    @Option(names = "--fail-on-malformed", description = "Stop before any work (exit 2), naming the first malformed "
+            + "JSONL/CSV line, instead of writing malformed lines as error rows (error_kind malformed_line).")
+    boolean failOnMalformed;
 
     /** The job's name in logs ("score", "generate"). */
     protected abstract String name();
@@ -82,7 +95,8 @@ public abstract class BatchJobCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Path modelDir = modelOptions.modelDirectory();
-        ConfigLoader.load(modelDir); // a bad model fails here, before Spark starts
+        PltModel.check(modelDir); // a bad model fails here, before Spark starts
+        LengthLimit limit = lengthOptions.limit(LengthLimit.Overlong.ERROR);
         if (!outputFormat.equals("parquet") && !outputFormat.equals("jsonl")) {
             throw new IllegalArgumentException("--output-format must be parquet or jsonl, got '" + outputFormat + "'");
         }
@@ -92,17 +106,22 @@ public abstract class BatchJobCommand implements Callable<Integer> {
         DataFormat inputFormat = InputReader.formatOf(input, format);
         SparkSession spark = sparkOptions.session("plt " + name());
         try {
-            ReadResult read = InputReader.read(spark, input, inputFormat, !csvWithoutHeader);
+            ReadResult read = InputReader.read(spark, input, inputFormat, !csvWithoutHeader, failOnMalformed);
             long malformed = read.malformedCount();
             if (malformed > 0) {
-                LOG.warn("{} malformed input lines skipped; first: {}", malformed, read.malformedRecords(3));
+                LOG.warn("{} malformed input lines, written as error rows; first: {}", malformed,
+                        read.malformedRecords(3));
             }
             Dataset<Row> rows = read.rows();
             if (partitions != null) {
                 rows = rows.repartition(partitions);
             }
             PltTransformer transformer = transformer();
-            transformer.setModelPath(modelDir.toAbsolutePath().toString())
+            String modelPath = modelDir.toAbsolutePath().toString();
+            transformer.setModelPath(modelPath)
+                    .setModelId(Path.of(modelPath).getFileName().toString())
+                    .setMaxLength(limit.maxLength())
+                    .setOverlong(limit.overlong().option())
                     .setBatchSize(batchSize)
                     .setMaxBatchTokens(maxBatchTokens)
                     .setBackend(modelOptions.backend())
@@ -116,6 +135,11 @@ public abstract class BatchJobCommand implements Callable<Integer> {
                 transformer.setInputCol(textColumn);
             }
             Dataset<Row> result = transformer.transform(rows);
+            if (malformed > 0) {
+                // Every input line gets an output row: the malformed ones say where they were and why.
+                result = result.union(MalformedRows.asOutput(read, result.schema(), Path.of(modelPath).getFileName()
+                        .toString()));
+            }
             try (Progress progress = new Progress("plt " + name(), transformer.rowsDone(), transformer.tokensDone(), 10)) {
                 var writer = result.write().mode(overwrite ? SaveMode.Overwrite : SaveMode.ErrorIfExists);
                 if (outputFormat.equals("jsonl")) {
@@ -123,10 +147,16 @@ public abstract class BatchJobCommand implements Callable<Integer> {
                 } else {
                     writer.parquet(output.toString());
                 }
-                long errors = transformer.rowErrors().value();
-                String summary = String.format("plt %s: %d rows (%d errors), %d prompt tokens in %.1f s: %.1f rows/s, "
-                        + "%.0f tokens/s -> %s", name(), progress.rows(), errors, progress.tokens(), progress.seconds(),
-                        progress.rows() / progress.seconds(), progress.tokens() / progress.seconds(), output);
+                Map<String, Long> byKind = new TreeMap<>(transformer.errorKinds().value());
+                if (malformed > 0) {
+                    MalformedRows.countByKind(read).forEach((kind, n) -> byKind.merge(kind, n, Long::sum));
+                }
+                long errors = transformer.rowErrors().value() + malformed;
+                String summary = String.format("plt %s: %d rows (%d errors%s), %d prompt tokens in %.1f s: %.1f rows/s, "
+                        + "%.0f tokens/s -> %s", name(), progress.rows() + malformed, errors,
+                        errors == 0 ? "" : ": " + ErrorKindCounts.describe(byKind), progress.tokens(),
+                        progress.seconds(), progress.rows() / progress.seconds(), progress.tokens() / progress.seconds(),
+                        output);
                 System.out.println(summary);
                 return failOnError && errors > 0 ? dev.plt.jobs.cli.PltCli.EXIT_ROW_ERRORS : 0;
             }

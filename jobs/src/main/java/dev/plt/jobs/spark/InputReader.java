@@ -27,9 +27,12 @@ final class InputReader {
                 "--input " + input + ": cannot tell the format from the extension; give --format jsonl|parquet|csv|arrow"));
     }
 
-    /** @param csvHeader whether a CSV file's first line names its columns */
-    static ReadResult read(SparkSession spark, Path input, DataFormat format, boolean csvHeader) {
+    /**
+     * @param csvHeader whether a CSV file's first line names its columns
+     * @param failFast  throw, naming the first malformed JSONL/CSV line, instead of setting malformed lines aside
+     */
+    static ReadResult read(SparkSession spark, Path input, DataFormat format, boolean csvHeader, boolean failFast) {
         return DataReaders.read(spark, input.toAbsolutePath().toString(),
-                ReadOptions.defaults().withFormat(format).withHeader(csvHeader));
+                ReadOptions.defaults().withFormat(format).withHeader(csvHeader).withFailFast(failFast));
     }
 }

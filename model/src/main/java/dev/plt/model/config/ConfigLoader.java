@@ -63,6 +63,9 @@ public final class ConfigLoader {
         String modelType = string("model_type", "llama");
         int hidden = requiredInt("hidden_size");
         int heads = requiredInt("num_attention_heads");
+        if (heads <= 0) {
+            throw error("num_attention_heads", "must be > 0, got " + heads);
+        }
         if (hidden % heads != 0 && !root.hasNonNull("head_dim")) {
             throw error("head_dim", "absent and hidden_size " + hidden + " is not divisible by num_attention_heads "
                     + heads);
@@ -72,31 +75,30 @@ public final class ConfigLoader {
             throw error("plt_num_loops", "must be >= 1, got " + loops);
         }
         LoopMode mode = loopMode(loops);
+        // Every value is read (and its errors, which name the key, thrown) before the record checks
+        // the combination; only the record's own messages lack the source and get it here.
+        int intermediate = requiredInt("intermediate_size");
+        int layers = requiredInt("num_hidden_layers");
+        int kvHeads = integer("num_key_value_heads", heads);
+        int headDim = integer("head_dim", hidden / heads);
+        int vocab = requiredInt("vocab_size");
+        float eps = (float) number("rms_norm_eps", 1e-6);
+        double ropeTheta = number("rope_theta", 10000.0);
+        int maxPositions = integer("max_position_embeddings", 4096);
+        boolean tied = bool("tie_word_embeddings", false);
+        boolean bias = bool("attention_bias", "qwen2".equals(modelType));
+        String dtype = string("torch_dtype", "float32");
+        boolean kvShare = bool("plt_kv_share", true);
+        boolean gswa = bool("plt_gswa", true);
+        GateInput gate = bool("plt_gate_use_hidden_states", false) ? GateInput.HIDDEN_STATES : GateInput.QUERY;
+        int window = windowSize();
+        float embScale = (float) number("plt_emb_scale", 1.0);
+        float hiddenScale = (float) number("plt_hidden_scale", 1.0);
+        boolean perLoopNorm = bool("plt_normalize_per_loop", false);
         try {
-            return new ModelConfig(
-                    modelType,
-                    hidden,
-                    requiredInt("intermediate_size"),
-                    requiredInt("num_hidden_layers"),
-                    heads,
-                    integer("num_key_value_heads", heads),
-                    integer("head_dim", hidden / heads),
-                    requiredInt("vocab_size"),
-                    (float) number("rms_norm_eps", 1e-6),
-                    number("rope_theta", 10000.0),
-                    integer("max_position_embeddings", 4096),
-                    bool("tie_word_embeddings", false),
-                    bool("attention_bias", "qwen2".equals(modelType)),
-                    string("torch_dtype", "float32"),
-                    loops,
-                    mode,
-                    bool("plt_kv_share", true),
-                    bool("plt_gswa", true),
-                    bool("plt_gate_use_hidden_states", false) ? GateInput.HIDDEN_STATES : GateInput.QUERY,
-                    windowSize(),
-                    (float) number("plt_emb_scale", 1.0),
-                    (float) number("plt_hidden_scale", 1.0),
-                    bool("plt_normalize_per_loop", false));
+            return new ModelConfig(modelType, hidden, intermediate, layers, heads, kvHeads, headDim, vocab, eps,
+                    ropeTheta, maxPositions, tied, bias, dtype, loops, mode, kvShare, gswa, gate, window, embScale,
+                    hiddenScale, perLoopNorm);
         } catch (ConfigException e) {
             throw new ConfigException(source + ": " + e.getMessage(), e);
         }
@@ -174,8 +176,9 @@ public final class ConfigLoader {
         if (node == null || node.isNull()) {
             return fallback;
         }
-        if (!node.isNumber()) {
-            throw error(key, "must be a number, got " + node);
+        // 1e999 parses as an infinite double: as unusable as a string here.
+        if (!node.isNumber() || !Double.isFinite(node.asDouble())) {
+            throw error(key, "must be a finite number, got " + node);
         }
         return node.asDouble();
     }

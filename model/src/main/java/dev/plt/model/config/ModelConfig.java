@@ -40,6 +40,11 @@ public record ModelConfig(
                 "num_key_value_heads (" + numKvHeads + ") must divide num_attention_heads (" + numHeads + ")");
         require(headDim > 0 && headDim % 2 == 0, "head_dim must be even and > 0 (RoPE rotates halves)");
         require(vocabSize > 0, "vocab_size must be > 0");
+        require(maxPositionEmbeddings > 0, "max_position_embeddings must be > 0");
+        require(rmsNormEps >= 0 && Float.isFinite(rmsNormEps), "rms_norm_eps must be a finite number >= 0");
+        require(ropeTheta > 0 && Double.isFinite(ropeTheta), "rope_theta must be a finite number > 0");
+        require(Float.isFinite(embScale) && Float.isFinite(hiddenScale),
+                "plt_emb_scale and plt_hidden_scale must be finite");
         require(numLoops >= 1, "plt_num_loops must be >= 1");
         require(windowSize >= 0, "plt_window_size must be [w, 0] with w >= 0");
         require((numLoops == 1) == (loopMode == LoopMode.NONE),

@@ -40,8 +40,10 @@ public final class Generator {
         if (params.maxNewTokens() == 0) {
             Arrays.fill(finish, "length");
         } else {
-            path.append(sequences, prompts, false, (s, position, logits, off) ->
-                    next[s] = samplers[s].next(logits, off, vocab));
+            path.append(sequences, prompts, false, (s, position, logits, off) -> {
+                NonFiniteLogits.require(logits, off, vocab, position);
+                next[s] = samplers[s].next(logits, off, vocab);
+            });
         }
 
         List<Integer> running = new ArrayList<>();
@@ -58,8 +60,10 @@ public final class Generator {
                 stepTokens.add(new int[] {next[s]});
             }
             List<Integer> step = running;
-            path.append(stepSequences, stepTokens, false, (i, position, logits, off) ->
-                    next[step.get(i)] = samplers[step.get(i)].next(logits, off, vocab));
+            path.append(stepSequences, stepTokens, false, (i, position, logits, off) -> {
+                NonFiniteLogits.require(logits, off, vocab, position);
+                next[step.get(i)] = samplers[step.get(i)].next(logits, off, vocab);
+            });
             List<Integer> stillRunning = new ArrayList<>();
             for (int s : running) {
                 if (accept(s, next[s], params, generated, produced, finish)) {

@@ -77,6 +77,25 @@ public final class PltModel implements AutoCloseable {
         return new PltModel(directory, config, weights, tokenizer, pool, path, backend);
     }
 
+    /**
+     * Checks a model directory without loading its weights: config.json, the safetensors headers and
+     * every tensor's name and shape against the config, and tokenizer.json when present. Jobs call this
+     * on the driver so that a bad model fails in seconds with one line before any work starts; NaN or
+     * Inf weights are found by {@link #load}, which reads the data.
+     *
+     * @throws dev.plt.model.config.ConfigException      for a bad config.json
+     * @throws dev.plt.model.io.ModelFileException naming the file (and tensor) for a bad checkpoint
+     */
+    public static ModelConfig check(Path directory) {
+        ModelConfig config = ConfigLoader.load(directory);
+        WeightLoader.checkLayout(directory, config);
+        Path tokenizerFile = directory.resolve("tokenizer.json");
+        if (Files.exists(tokenizerFile)) {
+            PltTokenizer.load(tokenizerFile).close();
+        }
+        return config;
+    }
+
     public Path directory() {
         return directory;
     }
@@ -104,7 +123,8 @@ public final class PltModel implements AutoCloseable {
 
     public PltTokenizer requireTokenizer() {
         if (tokenizer == null) {
-            throw new InvalidInputException(directory + " has no tokenizer.json: give input_ids instead of text");
+            throw new InvalidInputException(ErrorKind.INVALID_INPUT, directory
+                    + " has no tokenizer.json: give input_ids instead of text");
         }
         return tokenizer;
     }
@@ -114,14 +134,14 @@ public final class PltModel implements AutoCloseable {
         return KvFootprint.bytesPerSequence(config, tokens);
     }
 
-    /** Throws {@link InvalidInputException} naming the first bad token id. */
+    /** Throws {@link InvalidInputException} (empty_input, token_out_of_range) naming the first bad token id. */
     public void validate(int[] tokens) {
         if (tokens.length == 0) {
-            throw new InvalidInputException("input is empty: at least one token is needed");
+            throw new InvalidInputException(ErrorKind.EMPTY_INPUT, "input is empty: at least one token is needed");
         }
         for (int i = 0; i < tokens.length; i++) {
             if (tokens[i] < 0 || tokens[i] >= config.vocabSize()) {
-                throw new InvalidInputException("token id " + tokens[i] + " at index " + i
+                throw new InvalidInputException(ErrorKind.TOKEN_OUT_OF_RANGE, "token id " + tokens[i] + " at index " + i
                         + " is out of range [0, " + config.vocabSize() + ")");
             }
         }

@@ -35,7 +35,8 @@ public final class Scorer {
             int[] tokens = sequences.get(s);
             if (position + 1 < tokens.length) {
                 int target = tokens[position + 1];
-                logprobs.get(s)[position + 1] = logits[off + target] - LogProbs.logSumExp(logits, off, vocab);
+                logprobs.get(s)[position + 1] = NonFiniteLogits.require(
+                        logits[off + target] - LogProbs.logSumExp(logits, off, vocab), position);
             }
         });
         List<TokenScores> out = new ArrayList<>();
@@ -73,10 +74,11 @@ public final class Scorer {
             for (int c = 0; c < requests.get(r).continuations().size(); c++) {
                 int[] continuation = requests.get(r).continuations().get(c);
                 if (continuation.length == 0) {
-                    throw new InvalidInputException("continuation " + c + " of request " + r + " is empty");
+                    throw new InvalidInputException(ErrorKind.EMPTY_INPUT, "continuation " + c + " of request " + r
+                            + " is empty");
                 }
-                double first = lastContextLogits[r][continuation[0]]
-                        - LogProbs.logSumExp(lastContextLogits[r], 0, vocab);
+                double first = NonFiniteLogits.require(lastContextLogits[r][continuation[0]]
+                        - LogProbs.logSumExp(lastContextLogits[r], 0, vocab), requests.get(r).context().length - 1);
                 boolean firstGreedy = LogProbs.argmax(lastContextLogits[r], 0, vocab) == continuation[0];
                 forks.add(path.fork(contexts.get(r)));
                 fed.add(java.util.Arrays.copyOf(continuation, continuation.length - 1));
@@ -90,7 +92,8 @@ public final class Scorer {
             int c = owner.get(f)[1];
             int[] continuation = requests.get(r).continuations().get(c);
             int target = continuation[position - owner.get(f)[2] + 1];
-            sums.get(f)[0] += logits[off + target] - LogProbs.logSumExp(logits, off, vocab);
+            sums.get(f)[0] += NonFiniteLogits.require(logits[off + target] - LogProbs.logSumExp(logits, off, vocab),
+                    position);
             greedy.get(f)[0] &= LogProbs.argmax(logits, off, vocab) == target;
         });
 

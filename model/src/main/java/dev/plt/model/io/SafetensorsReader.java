@@ -71,6 +71,9 @@ public final class SafetensorsReader implements AutoCloseable {
         if (Files.exists(index)) {
             return openSharded(index);
         }
+        PickleWeights.find(modelDir).ifPresent(pickle -> {
+            throw PickleWeights.refusal(modelDir, pickle);
+        });
         throw ModelFileException.of(modelDir, "no checkpoint found: neither " + SINGLE_FILE + " nor "
                 + INDEX_FILE + " exists in this directory");
     }

@@ -3,8 +3,10 @@ package dev.plt.model.testing;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.plt.model.io.DType;
+import dev.plt.model.io.SafetensorsReader;
 import dev.plt.model.io.SafetensorsWriter;
 import dev.plt.model.io.TensorData;
+import dev.plt.model.io.TensorInfo;
 import dev.plt.model.tokenizer.ByteLevelTokenizerJson;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -92,6 +94,30 @@ public final class RandomCheckpoint {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write random checkpoint to " + dir, e);
         }
+    }
+
+    /**
+     * Rewrites the single-file checkpoint of {@code dir} with element {@code index} of {@code tensor} set
+     * to {@code value} (stored in the tensor's dtype): a NaN weight, or a huge finite one that makes the
+     * activations overflow, for tests of damaged models.
+     */
+    public static void setValue(Path dir, String tensor, int index, float value) {
+        Path file = dir.resolve(SafetensorsReader.SINGLE_FILE);
+        Map<String, TensorData> tensors = new LinkedHashMap<>();
+        try (SafetensorsReader reader = SafetensorsReader.open(file)) {
+            for (String name : reader.names()) {
+                TensorInfo info = reader.require(name);
+                float[] values = reader.readFloats(name);
+                if (name.equals(tensor)) {
+                    values[index] = value;
+                }
+                tensors.put(name, new TensorData(info.dtype(), info.shape(), values));
+            }
+        }
+        if (!tensors.containsKey(tensor)) {
+            throw new IllegalArgumentException(file + " has no tensor '" + tensor + "'");
+        }
+        SafetensorsWriter.write(file, tensors);
     }
 
     public static Map<String, Object> config(Spec spec) {

@@ -1,6 +1,8 @@
 package dev.plt.model.tokenizer;
 
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
+import dev.plt.model.inference.ErrorKind;
+import dev.plt.model.inference.InvalidInputException;
 import dev.plt.model.io.ModelFileException;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -68,9 +70,21 @@ public final class PltTokenizer implements AutoCloseable {
         return new PltTokenizer(file, tokenizer, vocab);
     }
 
-    /** Token ids of {@code text}, exactly as the tokenizer produces them (no BOS/EOS added). */
+    /**
+     * Token ids of {@code text}, exactly as the tokenizer produces them (no BOS/EOS added).
+     *
+     * @throws InvalidInputException ({@code invalid_utf8}) when the text holds a lone UTF-16 surrogate
+     *         (e.g. from a JSON <code>"&#92;ud800"</code> escape): it has no UTF-8 form, and the native tokenizer
+     *         would silently turn it into replacement characters
+     */
     public synchronized int[] encode(String text) {
         ensureOpen();
+        int lone = LoneSurrogates.indexOf(text);
+        if (lone >= 0) {
+            throw new InvalidInputException(ErrorKind.INVALID_UTF8, String.format(
+                    "text has a lone UTF-16 surrogate U+%04X at char %d: not valid Unicode, it has no UTF-8 form",
+                    (int) text.charAt(lone), lone));
+        }
         long[] ids = tokenizer.encode(text, false, false).getIds();
         int[] out = new int[ids.length];
         for (int i = 0; i < ids.length; i++) {

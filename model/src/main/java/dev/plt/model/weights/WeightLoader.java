@@ -13,23 +13,40 @@ import java.util.List;
 
 /**
  * Loads the tensors of plt-spec section 5 and checks every name and shape against the config before
- * any is used, so a bad checkpoint fails with a message naming the file and tensor. bf16 matrices stay
- * bf16 in memory unless {@code widenBf16} is set; f16 matrices are widened to f32 (exact).
+ * any is used, so a bad checkpoint fails with a message naming the file and tensor. Every value is
+ * checked to be finite as it is loaded (one pass over the copied data): a NaN or Inf weight would
+ * otherwise turn every row's scores into NaN. bf16 matrices stay bf16 in memory unless
+ * {@code widenBf16} is set; f16 matrices are widened to f32 (exact).
  */
 public final class WeightLoader {
     private final ModelConfig config;
     private final SafetensorsReader reader;
     private final boolean widenBf16;
+    /** Names and shapes only: no data is read and the returned weights hold nulls. */
+    private final boolean layoutOnly;
 
-    private WeightLoader(ModelConfig config, SafetensorsReader reader, boolean widenBf16) {
+    private WeightLoader(ModelConfig config, SafetensorsReader reader, boolean widenBf16, boolean layoutOnly) {
         this.config = config;
         this.reader = reader;
         this.widenBf16 = widenBf16;
+        this.layoutOnly = layoutOnly;
     }
 
     public static ModelWeights load(Path modelDir, ModelConfig config, boolean widenBf16) {
         try (SafetensorsReader reader = SafetensorsReader.open(modelDir)) {
-            return new WeightLoader(config, reader, widenBf16).loadAll();
+            return new WeightLoader(config, reader, widenBf16, false).loadAll();
+        }
+    }
+
+    /**
+     * Checks that the checkpoint's headers are valid and hold every tensor the config needs, with the
+     * right shape, without reading any weight data (so it is cheap on a job's driver).
+     *
+     * @throws ModelFileException naming the file and tensor of the first problem
+     */
+    public static void checkLayout(Path modelDir, ModelConfig config) {
+        try (SafetensorsReader reader = SafetensorsReader.open(modelDir)) {
+            new WeightLoader(config, reader, false, true).loadAll();
         }
     }
 
@@ -79,15 +96,27 @@ public final class WeightLoader {
 
     private Matrix matrix(String name, int rows, int cols) {
         TensorInfo info = checked(name, rows, cols);
-        if (info.dtype() == DType.BF16 && !widenBf16) {
-            return new Bf16Matrix(reader.readBf16Bits(name), rows, cols);
+        if (layoutOnly) {
+            return null;
         }
-        return new F32Matrix(reader.readFloats(name), rows, cols);
+        if (info.dtype() == DType.BF16 && !widenBf16) {
+            short[] bits = reader.readBf16Bits(name);
+            FiniteWeights.requireFiniteBf16(info, bits);
+            return new Bf16Matrix(bits, rows, cols);
+        }
+        float[] values = reader.readFloats(name);
+        FiniteWeights.requireFinite(info, values);
+        return new F32Matrix(values, rows, cols);
     }
 
     private float[] vector(String name, int length) {
-        checked(name, length);
-        return reader.readFloats(name);
+        TensorInfo info = checked(name, length);
+        if (layoutOnly) {
+            return null;
+        }
+        float[] values = reader.readFloats(name);
+        FiniteWeights.requireFinite(info, values);
+        return values;
     }
 
     private TensorInfo checked(String name, int... expected) {

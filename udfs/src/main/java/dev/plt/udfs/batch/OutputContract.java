@@ -8,11 +8,14 @@ import org.apache.spark.sql.types.StructType;
 
 /**
  * The one output shape every transformer and job writes: the input columns, then the task's result
- * columns, then {@code error} (null on success), {@code prompt_tokens}, {@code completion_tokens},
- * {@code latency_ms} (wall time of the micro-batch that computed the row) and {@code model_id}.
+ * columns, then {@code error} (null on success), {@code error_kind} (why, as a stable code of
+ * {@link dev.plt.model.inference.ErrorKind}: {@code null_input}, {@code too_long}, ...; null on success),
+ * {@code prompt_tokens}, {@code completion_tokens}, {@code latency_ms} (wall time of the micro-batch that
+ * computed the row) and {@code model_id}.
  */
 public final class OutputContract {
     public static final String ERROR = "error";
+    public static final String ERROR_KIND = "error_kind";
     public static final String PROMPT_TOKENS = "prompt_tokens";
     public static final String COMPLETION_TOKENS = "completion_tokens";
     public static final String LATENCY_MS = "latency_ms";
@@ -31,6 +34,7 @@ public final class OutputContract {
             fields.add(DataTypes.createStructField(f.name(), f.dataType(), true));
         }
         fields.add(DataTypes.createStructField(ERROR, DataTypes.StringType, true));
+        fields.add(DataTypes.createStructField(ERROR_KIND, DataTypes.StringType, true));
         fields.add(DataTypes.createStructField(PROMPT_TOKENS, DataTypes.IntegerType, true));
         fields.add(DataTypes.createStructField(COMPLETION_TOKENS, DataTypes.IntegerType, true));
         fields.add(DataTypes.createStructField(LATENCY_MS, DataTypes.DoubleType, true));

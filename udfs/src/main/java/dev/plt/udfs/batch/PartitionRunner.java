@@ -1,5 +1,6 @@
 package dev.plt.udfs.batch;
 
+import dev.plt.model.inference.ErrorKind;
 import dev.plt.model.inference.PltModel;
 import dev.plt.udfs.registry.GpuAssignment;
 import dev.plt.udfs.registry.ModelRegistry;
@@ -8,7 +9,10 @@ import java.util.Arrays;
 import java.util.Comparator;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.NoSuchElementException;
+import java.util.TreeMap;
+import java.util.function.Consumer;
 import java.util.function.LongConsumer;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
@@ -41,11 +45,15 @@ public final class PartitionRunner {
     private final StructType engineOutput;
     private final LongConsumer rowsDone;
     private final LongConsumer tokensDone;
-    private final LongConsumer rowErrors;
+    private final Consumer<Map<String, Long>> rowErrors;
 
-    /** The three consumers receive counts as windows finish (accumulators, in Spark). */
+    /**
+     * The three consumers receive counts as windows finish (accumulators, in Spark); {@code rowErrors}
+     * gets each window's errors by {@code error_kind} code. {@code inputSchema} names the columns passed
+     * through to the output; rows may carry more after them (helper columns the task reads).
+     */
     public PartitionRunner(RunSettings settings, EngineTask task, StructType inputSchema, LongConsumer rowsDone,
-            LongConsumer tokensDone, LongConsumer rowErrors) {
+            LongConsumer tokensDone, Consumer<Map<String, Long>> rowErrors) {
         this.settings = settings;
         this.task = task;
         this.inputSchema = inputSchema;
@@ -60,12 +68,21 @@ public final class PartitionRunner {
         final Row row;
         Prepared prepared;
         String error;
+        ErrorKind kind;
         Object[] results;
         int completionTokens;
         double latencyMs;
 
         Pending(Row row) {
             this.row = row;
+        }
+
+        void fail(RuntimeException e) {
+            error = message(e);
+            kind = ErrorKind.of(e);
+            if (kind == ErrorKind.ENGINE) {
+                LOG.warn("A row failed in the engine", e); // not the input's fault: keep the stack for a bug report
+            }
         }
     }
 
@@ -109,7 +126,7 @@ public final class PartitionRunner {
             try {
                 p.prepared = task.prepare(model, p.row);
             } catch (RuntimeException e) {
-                p.error = message(e);
+                p.fail(e);
             }
             window.add(p);
         }
@@ -126,7 +143,7 @@ public final class PartitionRunner {
                     try {
                         runBatch(model, allocator, List.of(p));
                     } catch (RuntimeException e) {
-                        p.error = message(e);
+                        p.fail(e);
                     }
                 }
             }
@@ -134,14 +151,18 @@ public final class PartitionRunner {
         List<Row> out = new ArrayList<>(window.size());
         long tokens = 0;
         long errors = 0;
+        Map<String, Long> byKind = new TreeMap<>();
         for (Pending p : window) {
             out.add(outputRow(p));
             tokens += p.prepared == null ? 0 : p.prepared.cost();
-            errors += p.error == null ? 0 : 1;
+            if (p.error != null) {
+                errors++;
+                byKind.merge(p.kind.code(), 1L, Long::sum);
+            }
         }
         rowsDone.accept(window.size());
         tokensDone.accept(tokens);
-        rowErrors.accept(errors);
+        rowErrors.accept(byKind);
         LOG.info("{} rows ({} tokens, {} errors) done by this task's latest window", window.size(), tokens, errors);
         return out;
     }
@@ -193,7 +214,7 @@ public final class PartitionRunner {
     private Row outputRow(Pending p) {
         int inputCount = inputSchema.size();
         int resultCount = task.resultSchema().size();
-        Object[] values = new Object[inputCount + resultCount + 5];
+        Object[] values = new Object[inputCount + resultCount + 6];
         for (int c = 0; c < inputCount; c++) {
             values[c] = p.row.get(c);
         }
@@ -202,10 +223,11 @@ public final class PartitionRunner {
         }
         int at = inputCount + resultCount;
         values[at] = p.error;
-        values[at + 1] = p.prepared == null ? null : p.prepared.promptIds().length;
-        values[at + 2] = p.error == null ? p.completionTokens : null;
-        values[at + 3] = p.error == null ? p.latencyMs : null;
-        values[at + 4] = settings.modelId();
+        values[at + 1] = p.error == null ? null : p.kind.code();
+        values[at + 2] = p.prepared == null ? null : p.prepared.promptIds().length;
+        values[at + 3] = p.error == null ? p.completionTokens : null;
+        values[at + 4] = p.error == null ? p.latencyMs : null;
+        values[at + 5] = settings.modelId();
         return RowFactory.create(values);
     }
 

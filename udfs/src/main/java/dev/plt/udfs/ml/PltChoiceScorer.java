@@ -55,8 +55,13 @@ public final class PltChoiceScorer extends PltTransformer {
     }
 
     @Override
+    protected boolean readsPrompts() {
+        return false;
+    }
+
+    @Override
     protected EngineTask task() {
-        return new ChoiceTask($(contextCol), $(choicesCol));
+        return new ChoiceTask($(contextCol), $(choicesCol), lengthLimit());
     }
 
     public static MLReader<PltChoiceScorer> read() {

@@ -1,6 +1,8 @@
 package dev.plt.udfs.ml;
 
+import dev.plt.model.inference.LengthLimit;
 import dev.plt.udfs.batch.EngineTask;
+import dev.plt.udfs.batch.ErrorKindCounts;
 import dev.plt.udfs.batch.OutputContract;
 import dev.plt.udfs.batch.PartitionRunner;
 import dev.plt.udfs.batch.RunSettings;
@@ -39,6 +41,7 @@ public abstract class PltTransformer extends Transformer implements DefaultParam
     private transient LongAccumulator rowsDone;
     private transient LongAccumulator tokensDone;
     private transient LongAccumulator rowErrors;
+    private transient ErrorKindCounts errorKinds;
     private final Param<String> modelPath;
     private final Param<String> modelId;
     private final Param<String> inputCol;
@@ -49,6 +52,8 @@ public abstract class PltTransformer extends Transformer implements DefaultParam
     private final IntParam threads;
     private final Param<String> backend;
     private final Param<String> enginePath;
+    private final IntParam maxLength;
+    private final Param<String> overlong;
 
     protected PltTransformer(String uid) {
         // Params name their parent by uid, so they are built only once the uid is set.
@@ -63,6 +68,11 @@ public abstract class PltTransformer extends Transformer implements DefaultParam
         threads = new IntParam(this, "threads", "engine threads per executor (0: spark.task.cpus)", ParamValidators.gtEq(0));
         backend = new Param<>(this, "backend", "kernel backend: auto, vector, vector-256, vector-512, scalar");
         enginePath = new Param<>(this, "enginePath", "fast or reference");
+        maxLength = new IntParam(this, "maxLength", "positions a row may use (0: the model's max_position_embeddings)",
+                ParamValidators.gtEq(0));
+        overlong = new Param<>(this, "overlong", "a row longer than maxLength: 'error' (the row fails, too_long) or "
+                + "'truncate-left' (the prompt keeps its last tokens, as lm-eval does)",
+                ParamValidators.inArray(new String[] {"error", "truncate-left"}));
         setDefault(inputCol, "text");
         setDefault(batchSize, 16);
         setDefault(maxBatchTokens, 16384L);
@@ -70,6 +80,8 @@ public abstract class PltTransformer extends Transformer implements DefaultParam
         setDefault(threads, 0);
         setDefault(backend, "auto");
         setDefault(enginePath, "fast");
+        setDefault(maxLength, 0);
+        setDefault(overlong, "error");
     }
 
     /** The work this transformer asks of the engine. */
@@ -90,6 +102,8 @@ public abstract class PltTransformer extends Transformer implements DefaultParam
     public IntParam threads() { return threads; }
     public Param<String> backend() { return backend; }
     public Param<String> enginePath() { return enginePath; }
+    public IntParam maxLength() { return maxLength; }
+    public Param<String> overlong() { return overlong; }
 
     public String getModelPath() { return $(modelPath); }
     public String getInputCol() { return $(inputCol); }
@@ -106,10 +120,18 @@ public abstract class PltTransformer extends Transformer implements DefaultParam
     public PltTransformer setThreads(int value) { set(threads, value); return this; }
     public PltTransformer setBackend(String value) { set(backend, value); return this; }
     public PltTransformer setEnginePath(String value) { set(enginePath, value); return this; }
+    public PltTransformer setMaxLength(int value) { set(maxLength, value); return this; }
+    public PltTransformer setOverlong(String value) { set(overlong, value); return this; }
 
     /** Where prompts come from: inputIdsCol when set, else inputCol. */
     protected PromptInput promptInput() {
-        return isDefined(inputIdsCol) ? new PromptInput(null, $(inputIdsCol)) : new PromptInput($(inputCol), null);
+        return isDefined(inputIdsCol) ? new PromptInput(null, $(inputIdsCol), lengthLimit())
+                : new PromptInput($(inputCol), null, lengthLimit());
+    }
+
+    /** Positions a row may use (0: the model's) and what happens to a longer one. */
+    protected LengthLimit lengthLimit() {
+        return new LengthLimit((Integer) $(maxLength), LengthLimit.Overlong.parse($(overlong)));
     }
 
     @Override
@@ -122,9 +144,10 @@ public abstract class PltTransformer extends Transformer implements DefaultParam
     protected void checkInputColumns(StructType schema) {
         PromptInput input = promptInput();
         StructField field = requireColumn(schema, input.column());
-        if (input.textColumn() != null && !field.dataType().equals(DataTypes.StringType)) {
-            throw new IllegalArgumentException("column '" + input.column() + "' must be a string, it is "
-                    + field.dataType().simpleString());
+        if (input.textColumn() != null && !field.dataType().equals(DataTypes.StringType)
+                && !field.dataType().equals(DataTypes.BinaryType)) {
+            throw new IllegalArgumentException("column '" + input.column() + "' must be a string (or binary UTF-8), "
+                    + "it is " + field.dataType().simpleString());
         }
         if (input.idsColumn() != null && !(field.dataType() instanceof ArrayType array
                 && (array.elementType().equals(DataTypes.IntegerType) || array.elementType().equals(DataTypes.LongType)))) {
@@ -154,12 +177,39 @@ public abstract class PltTransformer extends Transformer implements DefaultParam
         LongAccumulator rows = spark.sparkContext().longAccumulator("plt rows done");
         LongAccumulator tokens = spark.sparkContext().longAccumulator("plt tokens done");
         LongAccumulator errors = spark.sparkContext().longAccumulator("plt row errors");
+        ErrorKindCounts kinds = new ErrorKindCounts();
+        spark.sparkContext().register(kinds, "plt row errors by kind");
         rowsDone = rows;
         tokensDone = tokens;
         rowErrors = errors;
-        MapPartitionsFunction<Row, Row> body = partition ->
-                new PartitionRunner(settings, task, input, rows::add, tokens::add, errors::add).run(partition);
-        return dataset.toDF().mapPartitions(body, Encoders.row(output));
+        errorKinds = kinds;
+        MapPartitionsFunction<Row, Row> body = partition -> new PartitionRunner(settings, task, input, rows::add,
+                tokens::add, counts -> {
+                    errors.add(counts.values().stream().mapToLong(Long::longValue).sum());
+                    kinds.add(counts);
+                }).run(partition);
+        return withRawText(dataset.toDF()).mapPartitions(body, Encoders.row(output));
+    }
+
+    /**
+     * A string text column's bytes as a helper column after the others, for {@link PromptInput} to
+     * decode strictly: Spark strings can hold bytes that are not UTF-8 (from Parquet or CSV), and its
+     * conversion to Java strings would replace them with U+FFFD unnoticed. The runner does not copy it
+     * to the output.
+     */
+    private Dataset<Row> withRawText(Dataset<Row> rows) {
+        PromptInput input = promptInput();
+        if (!readsPrompts() || input.textColumn() == null
+                || !rows.schema().apply(input.textColumn()).dataType().equals(DataTypes.StringType)) {
+            return rows;
+        }
+        return rows.withColumn(PromptInput.RAW_TEXT_COLUMN,
+                rows.col("`" + input.textColumn().replace("`", "``") + "`").cast(DataTypes.BinaryType));
+    }
+
+    /** Whether the task reads {@link #promptInput()} (false for tasks with their own input columns). */
+    protected boolean readsPrompts() {
+        return true;
     }
 
     /** Rows finished by the last {@link #transform}, counted as partitions progress (null before). */
@@ -175,6 +225,11 @@ public abstract class PltTransformer extends Transformer implements DefaultParam
     /** Rows that got an error in the last {@link #transform}. */
     public LongAccumulator rowErrors() {
         return rowErrors;
+    }
+
+    /** The last {@link #transform}'s row errors by {@code error_kind} code. */
+    public ErrorKindCounts errorKinds() {
+        return errorKinds;
     }
 
     RunSettings runSettings(SparkSession spark) {

@@ -2,7 +2,9 @@ package dev.plt.udfs.tasks;
 
 import dev.plt.datasets.tasks.PairEncoding;
 import dev.plt.model.inference.ContinuationScore;
+import dev.plt.model.inference.ErrorKind;
 import dev.plt.model.inference.InvalidInputException;
+import dev.plt.model.inference.LengthLimit;
 import dev.plt.model.inference.PltModel;
 import dev.plt.model.inference.Scorer;
 import dev.plt.udfs.batch.ArrowColumns;
@@ -21,9 +23,11 @@ import org.apache.spark.sql.types.StructType;
  * for every choice. Results: {@code choice_logprobs}, {@code choice_greedy} (would greedy decoding
  * produce the choice), {@code best_choice} (argmax of log-likelihood: acc) and
  * {@code best_choice_norm} (argmax of log-likelihood per character of the choice: acc_norm).
- * Ties go to the lowest index.
+ * Ties go to the lowest index. A context too long for the length limit with its longest choice fails the
+ * row, or loses its first tokens (lm-eval truncates the same way, but per choice; here all choices keep
+ * sharing one context, cut for the longest).
  */
-public record ChoiceTask(String contextColumn, String choicesColumn) implements EngineTask {
+public record ChoiceTask(String contextColumn, String choicesColumn, LengthLimit limit) implements EngineTask {
     public static final String LOGPROBS = "choice_logprobs";
     public static final String GREEDY = "choice_greedy";
     public static final String BEST = "best_choice";
@@ -40,28 +44,32 @@ public record ChoiceTask(String contextColumn, String choicesColumn) implements 
 
     @Override
     public Prepared prepare(PltModel model, Row row) {
-        String context = nonNull(row, contextColumn) ? row.getString(row.fieldIndex(contextColumn)) : null;
-        if (context == null || !nonNull(row, choicesColumn)) {
-            throw new InvalidInputException("context column '" + contextColumn + "' and choices column '"
-                    + choicesColumn + "' must not be null");
+        if (!nonNull(row, contextColumn) || !nonNull(row, choicesColumn)) {
+            throw new InvalidInputException(ErrorKind.NULL_INPUT, "context column '" + contextColumn
+                    + "' and choices column '" + choicesColumn + "' must not be null");
         }
+        String context = row.getString(row.fieldIndex(contextColumn));
         List<String> choices = row.getList(row.fieldIndex(choicesColumn));
         if (choices.isEmpty()) {
-            throw new InvalidInputException("no choices");
+            throw new InvalidInputException(ErrorKind.EMPTY_INPUT, "no choices");
         }
         int[] contextIds = null;
         List<int[]> continuations = new ArrayList<>();
+        int longest = 0;
         for (int c = 0; c < choices.size(); c++) {
             if (choices.get(c) == null) {
-                throw new InvalidInputException("choice " + c + " is null");
+                throw new InvalidInputException(ErrorKind.NULL_INPUT, "choice " + c + " is null");
             }
             PairEncoding.EncodedPair pair = PairEncoding.encode(model.requireTokenizer()::encode, context,
                     choices.get(c), model.requireTokenizer().tokenId("<|endoftext|>"));
             contextIds = pair.context();
             model.validate(pair.continuation());
             continuations.add(pair.continuation());
+            longest = Math.max(longest, pair.continuation().length);
         }
         model.validate(contextIds);
+        // The scorer feeds the context and every continuation but its last token.
+        contextIds = limit.forModel(model.config()).fit(contextIds, longest - 1);
         return Prepared.withChoices(contextIds, continuations,
                 choices.stream().mapToInt(c -> Math.max(1, c.codePointCount(0, c.length()))).toArray());
     }

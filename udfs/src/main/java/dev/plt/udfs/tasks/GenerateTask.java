@@ -29,7 +29,8 @@ public record GenerateTask(PromptInput input, GenerationParams params) implement
 
     @Override
     public Prepared prepare(PltModel model, Row row) {
-        return Prepared.prompt(input.tokens(model, row), params.maxNewTokens());
+        // The prompt leaves room for every token it may generate (lm-eval cuts generate_until contexts so).
+        return Prepared.prompt(input.tokens(model, row, params.maxNewTokens()), params.maxNewTokens());
     }
 
     @Override

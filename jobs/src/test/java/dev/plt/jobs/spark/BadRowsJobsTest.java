@@ -1,0 +1,188 @@
+package dev.plt.jobs.spark;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.plt.jobs.cli.PltCli;
+import dev.plt.model.testing.RandomCheckpoint;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code plt score}, {@code generate} and {@code evaluate} over data nobody checked: every input line
+ * gets an output row, each bad one with its error and error_kind, the summary counts errors by kind,
+ * and --fail-on-error exits 3 once the output is written.
+ */
+class BadRowsJobsTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String LONG = "abcdefghijklmnopqrst"; // 20 byte-level tokens
+
+    @TempDir
+    static Path dir;
+    static Path model;
+    static Path input;
+
+    @BeforeAll
+    static void setUp() throws IOException {
+        model = RandomCheckpoint.write(dir.resolve("model"), RandomCheckpoint.Spec.small());
+        // Token 7 (byte 0x07) overflows when it follows itself: that row's logits become NaN.
+        RandomCheckpoint.setValue(model, "model.embed_tokens.weight", 7 * 32, Float.MAX_VALUE);
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        for (String line : List.of(
+                "{\"id\": 1, \"text\": \"hello\"}",
+                "{\"id\": 2, \"text\": null}",
+                "{\"id\": 3, \"text\": \"\"}",
+                "{\"id\": 4, \"text\": \"" + LONG + "\"}",
+                "{\"id\": 5, \"text\": \"x\\ud800y\"}",
+                "LATIN-1",
+                "{\"id\": 7, \"text\": \"a\\u0007\\u0007b\"}",
+                "{\"id\": 8, \"text\": ",
+                "{\"id\": 9, \"text\": \"fine\"}")) {
+            bytes.write(line.equals("LATIN-1") ? "{\"id\": 6, \"text\": \"caf\u00e9\"}".getBytes(StandardCharsets.ISO_8859_1)
+                    : line.getBytes(StandardCharsets.UTF_8));
+            bytes.write('\n');
+        }
+        input = dir.resolve("unchecked.jsonl");
+        Files.write(input, bytes.toByteArray());
+    }
+
+    private record Run(int exitCode, String stdout, String stderr, List<JsonNode> rows) {
+        /** Rows by id; malformed lines have no id and are keyed by line number, negated. */
+        Map<Integer, JsonNode> byKey() {
+            Map<Integer, JsonNode> out = new HashMap<>();
+            for (JsonNode r : rows) {
+                if (r.has("id")) {
+                    out.put(r.get("id").asInt(), r);
+                } else {
+                    String error = r.get("error").asText();
+                    int line = Integer.parseInt(error.replaceAll(".*unchecked\\.jsonl:(\\d+):.*", "$1"));
+                    out.put(-line, r);
+                }
+            }
+            return out;
+        }
+    }
+
+    /** Runs the command line in-process, capturing stdout (the summary) and the output rows. */
+    private static synchronized Run run(String... args) throws IOException {
+        StringWriter err = new StringWriter();
+        PrintStream stdout = System.out;
+        ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        int code;
+        System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
+        try {
+            code = PltCli.execute(new PrintWriter(err, true), args);
+        } finally {
+            System.setOut(stdout);
+        }
+        Path out = Path.of(args[Arrays.asList(args).indexOf("--output") + 1]);
+        List<JsonNode> rows = new ArrayList<>();
+        if (Files.isDirectory(out)) {
+            try (Stream<Path> files = Files.list(out)) {
+                for (Path part : files.filter(p -> p.getFileName().toString().startsWith("part-")).toList()) {
+                    for (String line : Files.readAllLines(part)) {
+                        rows.add(JSON.readTree(line));
+                    }
+                }
+            }
+        }
+        return new Run(code, captured.toString(StandardCharsets.UTF_8), err.toString(), rows);
+    }
+
+    private static String kind(JsonNode row) {
+        return row.has("error_kind") ? row.get("error_kind").asText() : null;
+    }
+
+    @Test
+    void scoreWritesEveryLineWithItsErrorKindAndFailOnErrorExits3() throws IOException {
+        Run run = run("score", "--model", model.toString(), "--input", input.toString(), "--output",
+                dir.resolve("scored").toString(), "--output-format", "jsonl", "--master", "local[2]",
+                "--max-length", "16", "--fail-on-error");
+        assertEquals(PltCli.EXIT_ROW_ERRORS, run.exitCode(), run.stderr());
+        assertEquals(9, run.rows().size(), "one output row per input line");
+        Map<Integer, JsonNode> rows = run.byKey();
+        assertNull(kind(rows.get(1)));
+        assertTrue(rows.get(1).get("total_logprob").isNumber());
+        assertEquals("null_input", kind(rows.get(2)));
+        assertEquals("empty_input", kind(rows.get(3)));
+        assertEquals("too_long", kind(rows.get(4)));
+        assertEquals("invalid_utf8", kind(rows.get(-5)));
+        assertTrue(rows.get(-5).get("error").asText().contains("lone surrogate U+D800"), rows.get(-5).toString());
+        assertEquals("invalid_utf8", kind(rows.get(-6)));
+        assertTrue(rows.get(-6).get("error").asText().contains("not valid UTF-8"), rows.get(-6).toString());
+        assertEquals("non_finite", kind(rows.get(7)));
+        assertEquals("malformed_line", kind(rows.get(-8)));
+        assertNull(kind(rows.get(9)));
+        assertTrue(run.stdout().contains("plt score: 9 rows (7 errors: 1 empty_input, 2 invalid_utf8, "
+                + "1 malformed_line, 1 non_finite, 1 null_input, 1 too_long)"), run.stdout());
+    }
+
+    @Test
+    void truncateLeftScoresTheLongRowAndWithoutFailOnErrorTheJobSucceeds() throws IOException {
+        Run run = run("score", "--model", model.toString(), "--input", input.toString(), "--output",
+                dir.resolve("truncated").toString(), "--output-format", "jsonl", "--master", "local[2]",
+                "--max-length", "16", "--overlong", "truncate-left");
+        assertEquals(0, run.exitCode(), run.stderr());
+        JsonNode row = run.byKey().get(4);
+        assertNull(kind(row));
+        assertEquals(16, row.get("prompt_tokens").asInt());
+    }
+
+    @Test
+    void generateReservesRoomForNewTokens() throws IOException {
+        Run run = run("generate", "--model", model.toString(), "--input", input.toString(), "--output",
+                dir.resolve("generated").toString(), "--output-format", "jsonl", "--master", "local[2]",
+                "--max-length", "22", "--max-new-tokens", "4");
+        assertEquals(0, run.exitCode(), run.stderr());
+        Map<Integer, JsonNode> rows = run.byKey();
+        assertEquals("too_long", kind(rows.get(4)), "20 prompt tokens + 4 new > 22");
+        assertEquals("non_finite", kind(rows.get(7)));
+        assertEquals(4, rows.get(9).get("completion_tokens").asInt());
+    }
+
+    @Test
+    void evaluateCountsSampleErrorsByKindInMetricsAndSummary() throws IOException {
+        Path data = dir.resolve("arc.jsonl");
+        String choices = "\"choices\": {\"text\": [\"4\", \"5\"], \"label\": [\"A\", \"B\"]}, \"answerKey\": \"A\"";
+        Files.writeString(data, String.join("\n",
+                "{\"id\": \"q1\", \"question\": \"2 + 2 =\", " + choices + "}",
+                "{\"id\": \"q2\", \"question\": \"" + LONG + LONG + "\", " + choices + "}",
+                "{\"id\": \"q3\", \"question\": \"bad \\ud800 text\", " + choices + "}") + "\n");
+        Path strict = dir.resolve("eval-strict");
+        Run run = run("evaluate", "--model", model.toString(), "--task", "mc_jsonl", "--data", data.toString(),
+                "--output", strict.toString(), "--master", "local[2]", "--max-length", "40", "--overlong", "error",
+                "--fail-on-error");
+        assertEquals(PltCli.EXIT_ROW_ERRORS, run.exitCode(), run.stderr());
+        JsonNode metrics = JSON.readTree(strict.resolve("metrics.json").toFile());
+        assertEquals(2, metrics.get("errors").asInt());
+        assertEquals(JSON.readTree("{\"invalid_utf8\": 1, \"too_long\": 1}"), metrics.get("errors_by_kind"));
+        assertTrue(run.stdout().contains("2 errors (1 invalid_utf8, 1 too_long)"), run.stdout());
+
+        Path lenient = dir.resolve("eval-default");
+        run = run("evaluate", "--model", model.toString(), "--task", "mc_jsonl", "--data", data.toString(),
+                "--output", lenient.toString(), "--master", "local[2]", "--max-length", "40");
+        assertEquals(0, run.exitCode(), run.stderr());
+        metrics = JSON.readTree(lenient.resolve("metrics.json").toFile());
+        assertEquals(JSON.readTree("{\"invalid_utf8\": 1}"), metrics.get("errors_by_kind"),
+                "by default (as lm-eval) the long context is cut from the left and scored");
+        assertEquals("truncate-left", metrics.get("settings").get("overlong").asText());
+    }
+}
