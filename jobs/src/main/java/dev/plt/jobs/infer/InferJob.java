@@ -9,10 +9,10 @@ import dev.plt.model.inference.Generation;
 import dev.plt.model.inference.GenerationParams;
 import dev.plt.model.inference.InvalidInputException;
 import dev.plt.model.inference.PltModel;
-import dev.plt.model.inference.TokenScores;
 import dev.plt.datasets.readers.ByteLines;
 import dev.plt.model.inference.ErrorKind;
 import dev.plt.model.inference.LengthLimit;
+import dev.plt.model.inference.ScoredGeneration;
 import dev.plt.model.tokenizer.StrictUtf8;
 import java.io.IOException;
 import java.io.InputStream;
@@ -200,21 +200,21 @@ public final class InferJob {
         if (rows.isEmpty()) {
             return out;
         }
-        List<TokenScores> scores = model.score(rows.stream().map(InferRow::inputIds).toList());
+        // One prefill per row gives both its token log-probs and the cache its generation starts from.
+        // Rows are grouped by max_new_tokens; the engine is batch-invariant, so grouping changes no result.
         Map<Integer, List<InferRow>> byLength = new LinkedHashMap<>();
         for (InferRow row : rows) {
             byLength.computeIfAbsent(row.maxNewTokens(), k -> new ArrayList<>()).add(row);
         }
-        Map<InferRow, Generation> generations = new IdentityHashMap<>();
+        Map<InferRow, ScoredGeneration> results = new IdentityHashMap<>();
         for (Map.Entry<Integer, List<InferRow>> group : byLength.entrySet()) {
-            List<Generation> generated = model.generate(group.getValue().stream().map(InferRow::inputIds).toList(),
-                    GenerationParams.greedy(group.getKey()));
-            for (int i = 0; i < generated.size(); i++) {
-                generations.put(group.getValue().get(i), generated.get(i));
+            List<ScoredGeneration> done = model.scoreAndGenerate(
+                    group.getValue().stream().map(InferRow::inputIds).toList(), GenerationParams.greedy(group.getKey()));
+            for (int i = 0; i < done.size(); i++) {
+                results.put(group.getValue().get(i), done.get(i));
             }
         }
-        for (int i = 0; i < rows.size(); i++) {
-            InferRow row = rows.get(i);
+        for (InferRow row : rows) {
             ObjectNode node = JSON.createObjectNode();
             node.put("line", row.line());
             node.set("id", row.id());
@@ -223,12 +223,12 @@ public final class InferJob {
                 ids.add(t);
             }
             ArrayNode logprobs = node.putArray("token_logprobs");
-            double[] lp = scores.get(i).logprobs();
+            double[] lp = results.get(row).scores().logprobs();
             logprobs.addNull();
             for (int t = 1; t < lp.length; t++) {
                 logprobs.add(lp[t]);
             }
-            Generation generation = generations.get(row);
+            Generation generation = results.get(row).generation();
             ArrayNode outputIds = node.putArray("output_ids");
             for (int t : generation.tokens()) {
                 outputIds.add(t);

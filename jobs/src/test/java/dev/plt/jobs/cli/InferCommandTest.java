@@ -89,6 +89,15 @@ class InferCommandTest {
             int[] generated = direct.generate(List.of(ids), GenerationParams.greedy(4)).get(0).tokens();
             assertArrayEquals(generated, ints(second.get("output_ids")));
             assertEquals(direct.tokenizer().decode(generated), second.get("output_text").asText());
+            // Scored and generated from one prefill: the log-probs are still exactly what scoring alone gives.
+            for (JsonNode row : List.of(second, run.lines().get(6))) {
+                int[] tokens = ints(row.get("input_ids"));
+                TokenScores alone = direct.score(List.of(tokens)).get(0);
+                for (int i = 1; i < tokens.length; i++) {
+                    assertEquals(alone.logprobs()[i], row.get("token_logprobs").get(i).asDouble(), 0.0,
+                            "row " + row.get("id") + " position " + i);
+                }
+            }
         }
 
         assertTrue(run.lines().get(2).get("error").asText().contains("999"), run.lines().get(2).toString());

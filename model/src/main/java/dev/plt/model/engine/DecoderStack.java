@@ -53,11 +53,6 @@ public final class DecoderStack {
         float[] gate = new float[n * ff];
         float[] up = new float[n * ff];
         RotaryEmbedding.Angles angles = rope.angles(rows.position, n);
-        int longestContext = 0;
-        for (int row = 0; row < n; row++) {
-            longestContext = Math.max(longestContext, rows.position[row] + 1);
-        }
-        final int maxPositions = longestContext;
 
         for (int layer = 0; layer < config.numLayers(); layer++) {
             LayerWeights w = weights.layers().get(layer);
@@ -77,13 +72,7 @@ public final class DecoderStack {
             float[] gateLogits = attention.gateLogits(rows, w, residual, q);
 
             writeFullCaches(rows, layer, k, v);
-            final int currentLayer = layer;
-            pool.parallelFor(n, (start, end) -> {
-                GatedWindowAttention.Scratch scratch = new GatedWindowAttention.Scratch(config, maxPositions);
-                for (int row = start; row < end; row++) {
-                    attention.attendRow(rows, row, currentLayer, q, k, v, gateLogits, attended, scratch);
-                }
-            });
+            attention.attend(rows, layer, q, k, v, gateLogits, attended, pool);
             writeWindowCaches(rows, layer, k, v);
 
             kernels.matmul(w.wo(), attended, n, projected);

@@ -22,6 +22,28 @@ public final class Generator {
     }
 
     public List<Generation> generate(List<int[]> prompts, GenerationParams params) {
+        return generate(prompts, params, null);
+    }
+
+    /**
+     * {@link #generate} that also scores every prompt token, as {@link Scorer#score} would, from the same
+     * prefill: scoring needs the logits of every prompt position, generation the cache the prefill leaves,
+     * and one pass gives both (a prompt is not prefilled twice). Results are bitwise those of the two
+     * separate calls.
+     */
+    public List<ScoredGeneration> scoreAndGenerate(List<int[]> prompts, GenerationParams params) {
+        PromptScores scores = new PromptScores(prompts, path.config().vocabSize());
+        List<Generation> generations = generate(prompts, params, scores);
+        List<TokenScores> scored = scores.result();
+        List<ScoredGeneration> out = new ArrayList<>();
+        for (int s = 0; s < prompts.size(); s++) {
+            out.add(new ScoredGeneration(scored.get(s), generations.get(s)));
+        }
+        return out;
+    }
+
+    /** @param promptScores receives every prompt position's logits when not null (then the prompt always runs) */
+    private List<Generation> generate(List<int[]> prompts, GenerationParams params, PromptScores promptScores) {
         if (!params.stopStrings().isEmpty() && tokenizer == null) {
             throw new IllegalArgumentException("stop strings need a tokenizer, and this model has none");
         }
@@ -39,10 +61,21 @@ public final class Generator {
         }
         if (params.maxNewTokens() == 0) {
             Arrays.fill(finish, "length");
-        } else {
+            if (promptScores != null) {
+                path.append(sequences, prompts, true, promptScores::accept);
+            }
+        } else if (promptScores == null) {
             path.append(sequences, prompts, false, (s, position, logits, off) -> {
                 NonFiniteLogits.require(logits, off, vocab, position);
                 next[s] = samplers[s].next(logits, off, vocab);
+            });
+        } else {
+            path.append(sequences, prompts, true, (s, position, logits, off) -> {
+                promptScores.accept(s, position, logits, off);
+                if (position == prompts.get(s).length - 1) {
+                    NonFiniteLogits.require(logits, off, vocab, position);
+                    next[s] = samplers[s].next(logits, off, vocab);
+                }
             });
         }
 

@@ -165,6 +165,12 @@ public final class PltModel implements AutoCloseable {
         return new Generator(path, tokenizer).generate(prompts, params);
     }
 
+    /** Token log-probs of every prompt and a generation after it, from one prefill per prompt. */
+    public List<ScoredGeneration> scoreAndGenerate(List<int[]> prompts, GenerationParams params) {
+        prompts.forEach(this::validate);
+        return new Generator(path, tokenizer).scoreAndGenerate(prompts, params);
+    }
+
     @Override
     public void close() {
         path.close();

@@ -20,30 +20,13 @@ public final class Scorer {
 
     /** Token log-probs of every sequence, computed as one batch. */
     public List<TokenScores> score(List<int[]> sequences) {
-        int vocab = path.config().vocabSize();
         List<Sequence> states = new ArrayList<>();
-        List<double[]> logprobs = new ArrayList<>();
-        for (int[] tokens : sequences) {
+        for (int i = 0; i < sequences.size(); i++) {
             states.add(path.start());
-            double[] lp = new double[tokens.length];
-            if (lp.length > 0) {
-                lp[0] = Double.NaN;
-            }
-            logprobs.add(lp);
         }
-        path.append(states, sequences, true, (s, position, logits, off) -> {
-            int[] tokens = sequences.get(s);
-            if (position + 1 < tokens.length) {
-                int target = tokens[position + 1];
-                logprobs.get(s)[position + 1] = NonFiniteLogits.require(
-                        logits[off + target] - LogProbs.logSumExp(logits, off, vocab), position);
-            }
-        });
-        List<TokenScores> out = new ArrayList<>();
-        for (int s = 0; s < sequences.size(); s++) {
-            out.add(new TokenScores(sequences.get(s), logprobs.get(s)));
-        }
-        return out;
+        PromptScores scores = new PromptScores(sequences, path.config().vocabSize());
+        path.append(states, sequences, true, scores::accept);
+        return scores.result();
     }
 
     /** One context with its continuations (lm-eval's multiple-choice shape). */

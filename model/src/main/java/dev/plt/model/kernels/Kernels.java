@@ -10,6 +10,13 @@ import dev.plt.model.weights.Matrix;
  * that is what makes scores batch-invariant.
  */
 public interface Kernels {
+    /**
+     * Positions per key block of the attention kernels' key layout: keys are stored transposed in blocks of
+     * this many positions, {@code [block][dim][KEY_BLOCK]}, so that one vector load holds one dimension of
+     * consecutive keys and a query's scores need no horizontal sums (see {@link #attentionScores}).
+     */
+    int KEY_BLOCK = 16;
+
     /** A short name for logs, e.g. "vector-512" or "scalar". */
     String name();
 
@@ -32,4 +39,31 @@ public interface Kernels {
 
     /** SwiGLU's elementwise part: {@code gate[i] = silu(gate[i]) * up[i]} for i in [0, n). */
     void siluMul(float[] gate, float[] up, int n);
+
+    /**
+     * Attention scores of {@code queries} queries against the same {@code keyCount} keys of one head:
+     * {@code scores[qi * scoreStride + j] = scale * sum_i q[qOffsets[qi] + i] * key_j[i]}, the sum taken in
+     * order of i with one fused multiply-add per term, then multiplied by scale. Key j is stored transposed in key blocks (see
+     * {@link #KEY_BLOCK}): its dimension i is at {@code keys[keysOff + (j / KEY_BLOCK) * blockStride + i *
+     * KEY_BLOCK + j % KEY_BLOCK]}. Whole blocks are computed, so {@code scoreStride} must be at least
+     * {@code keyCount} rounded up to a multiple of KEY_BLOCK; the entries from {@code keyCount} to the end of
+     * the last block are garbage. A query's scores do not depend on the other queries, nor on how many there are.
+     */
+    void attentionScores(float[] q, int[] qOffsets, int queries, int headDim, float[] keys, int keysOff,
+                         int blockStride, int keyCount, float scale, float[] scores, int scoreStride);
+
+    /**
+     * Softmax numerators in place: {@code s[off + j] = exp(s[off + j] - max)} for j in [0, n), where max is
+     * the largest of them; returns their sum (the denominator). The result depends only on the n values.
+     */
+    float softmaxNumerators(float[] s, int off, int n);
+
+    /**
+     * {@code out[outOff + d] = scale * sum_j p[pOff + j] * values[valuesOff + j * stride + d]} for d in
+     * [0, headDim): the attention output of one head from its (unnormalised) softmax weights and the value
+     * rows. The sum is two sums with one fused multiply-add per term, in order of j, over the even and the
+     * odd j, then added (two chains of multiply-adds that do not wait on each other).
+     */
+    void weightedSum(float[] p, int pOff, int n, float[] values, int valuesOff, int stride, int headDim,
+                     float scale, float[] out, int outOff);
 }

@@ -118,4 +118,52 @@ public final class ScalarKernels implements Kernels {
             gate[i] = g / (1f + (float) Math.exp(-g)) * up[i];
         }
     }
+
+    @Override
+    public void attentionScores(float[] q, int[] qOffsets, int queries, int headDim, float[] keys, int keysOff,
+                                int blockStride, int keyCount, float scale, float[] scores, int scoreStride) {
+        for (int qi = 0; qi < queries; qi++) {
+            for (int j = 0; j < keyCount; j++) {
+                int key = keysOff + (j / KEY_BLOCK) * blockStride + j % KEY_BLOCK;
+                float sum = 0f;
+                for (int i = 0; i < headDim; i++) {
+                    sum = Math.fma(q[qOffsets[qi] + i], keys[key + i * KEY_BLOCK], sum);
+                }
+                scores[qi * scoreStride + j] = sum * scale;
+            }
+        }
+    }
+
+    @Override
+    public float softmaxNumerators(float[] s, int off, int n) {
+        float max = Float.NEGATIVE_INFINITY;
+        for (int j = 0; j < n; j++) {
+            max = Math.max(max, s[off + j]);
+        }
+        float sum = 0f;
+        for (int j = 0; j < n; j++) {
+            float e = (float) Math.exp(s[off + j] - max);
+            s[off + j] = e;
+            sum += e;
+        }
+        return sum;
+    }
+
+    @Override
+    public void weightedSum(float[] p, int pOff, int n, float[] values, int valuesOff, int stride, int headDim,
+                            float scale, float[] out, int outOff) {
+        for (int d = 0; d < headDim; d++) {
+            float even = 0f; // even- and odd-numbered keys apart, as the vector kernels sum them
+            float odd = 0f;
+            for (int j = 0; j < n; j++) {
+                float term = values[valuesOff + j * stride + d];
+                if (j % 2 == 0) {
+                    even = Math.fma(p[pOff + j], term, even);
+                } else {
+                    odd = Math.fma(p[pOff + j], term, odd);
+                }
+            }
+            out[outOff + d] = (even + odd) * scale;
+        }
+    }
 }

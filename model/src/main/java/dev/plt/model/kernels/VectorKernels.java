@@ -30,9 +30,10 @@ import jdk.incubator.vector.VectorSpecies;
  * Output features (weight rows) are split over the pool in contiguous chunks. Within a chunk, weight rows
  * are taken in blocks of about {@value #WEIGHT_BLOCK_BYTES} bytes; each block is multiplied with the
  * activations in register tiles of 4 weight rows x 4 activation rows (each loaded vector serves 4
- * multiply-adds), with 1x4, 4x1 and 1x1 tiles for the rows left over. With up to 4 activation rows (a
- * decode step) every weight is read from memory once; with more, the block stays in L2 while the
- * activation tiles pass over it. The tile shape never changes a result: see above.
+ * multiply-adds), with 4x3, 4x2, 4x1, 1x4 and 1x1 tiles for the rows left over. With up to 4 activation
+ * rows (a decode step: the L rows of a CLP step of one sequence) every weight is loaded once, so the
+ * step streams the weights from memory once; with more, the block stays in L2 while the activation tiles
+ * pass over it. The tile shape never changes a result: see above.
  */
 public final class VectorKernels implements Kernels {
 
@@ -129,5 +130,23 @@ public final class VectorKernels implements Kernels {
     @Override
     public void siluMul(float[] gate, float[] up, int n) {
         loops.siluMul(gate, up, n);
+    }
+
+    @Override
+    public void attentionScores(float[] q, int[] qOffsets, int queries, int headDim, float[] keys, int keysOff,
+                                int blockStride, int keyCount, float scale, float[] scores, int scoreStride) {
+        loops.attentionScores(q, qOffsets, queries, headDim, keys, keysOff, blockStride, keyCount, scale, scores,
+                scoreStride);
+    }
+
+    @Override
+    public float softmaxNumerators(float[] s, int off, int n) {
+        return loops.softmaxNumerators(s, off, n);
+    }
+
+    @Override
+    public void weightedSum(float[] p, int pOff, int n, float[] values, int valuesOff, int stride, int headDim,
+                            float scale, float[] out, int outOff) {
+        loops.weightedSum(p, pOff, n, values, valuesOff, stride, headDim, scale, out, outOff);
     }
 }

@@ -50,4 +50,15 @@ interface VectorLoops {
 
     /** {@code gate[i] = gate[i] / (exp(-gate[i]) + 1) * up[i]}, exp as {@link VectorExp#exp(float)}. */
     void siluMul(float[] gate, float[] up, int n);
+
+    /** See {@link Kernels#attentionScores}. */
+    void attentionScores(float[] q, int[] qOffsets, int queries, int headDim, float[] keys, int keysOff,
+                         int blockStride, int keyCount, float scale, float[] scores, int scoreStride);
+
+    /** See {@link Kernels#softmaxNumerators}; {@code exp} as {@link VectorExp#exp(float)}. */
+    float softmaxNumerators(float[] s, int off, int n);
+
+    /** See {@link Kernels#weightedSum}. */
+    void weightedSum(float[] p, int pOff, int n, float[] values, int valuesOff, int stride, int headDim,
+                     float scale, float[] out, int outOff);
 }

@@ -73,13 +73,22 @@ final class VectorLoops512 implements VectorLoops {
                     tile1x4F32(w, o * cols, x, r * cols, cols, out, r * outCols + o, outCols);
                 }
             }
-            for (; r < rows; r++) {
+            int left = rows - r; // 0 to 3 rows: one tile height each, so weights are read once for all
+            if (left > 0) {
                 int o = b0;
                 for (; o + 4 <= b1; o += 4) {
-                    tile4x1F32(w, o * cols, x, r * cols, cols, out, r * outCols + o);
+                    int wOff = o * cols;
+                    int outOff = r * outCols + o;
+                    switch (left) {
+                        case 1 -> tile4x1F32(w, wOff, x, r * cols, cols, out, outOff);
+                        case 2 -> tile4x2F32(w, wOff, x, r * cols, cols, out, outOff, outCols);
+                        default -> tile4x3F32(w, wOff, x, r * cols, cols, out, outOff, outCols);
+                    }
                 }
                 for (; o < b1; o++) {
-                    out[r * outCols + o] = dotF32(w, o * cols, x, r * cols, cols);
+                    for (int rr = r; rr < rows; rr++) {
+                        out[rr * outCols + o] = dotF32(w, o * cols, x, rr * cols, cols);
+                    }
                 }
             }
         }
@@ -216,6 +225,107 @@ final class VectorLoops512 implements VectorLoops {
         out[outOff + 3] = tailF32(sumLanes(a3), w, w3, x, xOff, bound, n);
     }
 
+    /**
+     * 4 weight rows against 2 activation rows (a CLP decode step of a PLT-2 model at batch 1, or
+     * the rows left over from 4x4 tiles): {@code out[outOff + j * outStride + k]}, each exactly what
+     * {@link #dotF32} gives. Every weight vector is loaded once for the 2 rows, so a step of L rows
+     * streams the weights from memory once, like a 1-row step.
+     */
+    private static void tile4x2F32(float[] w, int wOff, float[] x, int xOff, int n, float[] out, int outOff,
+                                   int outStride) {
+        int w0 = wOff;
+        int w1 = w0 + n;
+        int w2 = w1 + n;
+        int w3 = w2 + n;
+        int x0 = xOff;
+        int x1 = x0 + n;
+        // aKJ: weight row K, activation row J
+        FloatVector a00 = broadcast(0f);
+        FloatVector a10 = a00, a20 = a00, a30 = a00;
+        FloatVector a01 = a00, a11 = a00, a21 = a00, a31 = a00;
+        int bound = FLOATS.loopBound(n);
+        for (int i = 0; i < bound; i += LANES) {
+            FloatVector v0 = load(w, w0 + i);
+            FloatVector v1 = load(w, w1 + i);
+            FloatVector v2 = load(w, w2 + i);
+            FloatVector v3 = load(w, w3 + i);
+            FloatVector xv = load(x, x0 + i);
+            a00 = v0.fma(xv, a00);
+            a10 = v1.fma(xv, a10);
+            a20 = v2.fma(xv, a20);
+            a30 = v3.fma(xv, a30);
+            xv = load(x, x1 + i);
+            a01 = v0.fma(xv, a01);
+            a11 = v1.fma(xv, a11);
+            a21 = v2.fma(xv, a21);
+            a31 = v3.fma(xv, a31);
+        }
+        out[outOff] = tailF32(sumLanes(a00), w, w0, x, x0, bound, n);
+        out[outOff + 1] = tailF32(sumLanes(a10), w, w1, x, x0, bound, n);
+        out[outOff + 2] = tailF32(sumLanes(a20), w, w2, x, x0, bound, n);
+        out[outOff + 3] = tailF32(sumLanes(a30), w, w3, x, x0, bound, n);
+        out[outOff + outStride] = tailF32(sumLanes(a01), w, w0, x, x1, bound, n);
+        out[outOff + outStride + 1] = tailF32(sumLanes(a11), w, w1, x, x1, bound, n);
+        out[outOff + outStride + 2] = tailF32(sumLanes(a21), w, w2, x, x1, bound, n);
+        out[outOff + outStride + 3] = tailF32(sumLanes(a31), w, w3, x, x1, bound, n);
+    }
+
+    /**
+     * 4 weight rows against 3 activation rows (a CLP decode step of a PLT-3 model at batch 1, or
+     * the rows left over from 4x4 tiles): {@code out[outOff + j * outStride + k]}, each exactly what
+     * {@link #dotF32} gives. Every weight vector is loaded once for the 3 rows, so a step of L rows
+     * streams the weights from memory once, like a 1-row step.
+     */
+    private static void tile4x3F32(float[] w, int wOff, float[] x, int xOff, int n, float[] out, int outOff,
+                                   int outStride) {
+        int w0 = wOff;
+        int w1 = w0 + n;
+        int w2 = w1 + n;
+        int w3 = w2 + n;
+        int x0 = xOff;
+        int x1 = x0 + n;
+        int x2 = x1 + n;
+        // aKJ: weight row K, activation row J
+        FloatVector a00 = broadcast(0f);
+        FloatVector a10 = a00, a20 = a00, a30 = a00;
+        FloatVector a01 = a00, a11 = a00, a21 = a00, a31 = a00;
+        FloatVector a02 = a00, a12 = a00, a22 = a00, a32 = a00;
+        int bound = FLOATS.loopBound(n);
+        for (int i = 0; i < bound; i += LANES) {
+            FloatVector v0 = load(w, w0 + i);
+            FloatVector v1 = load(w, w1 + i);
+            FloatVector v2 = load(w, w2 + i);
+            FloatVector v3 = load(w, w3 + i);
+            FloatVector xv = load(x, x0 + i);
+            a00 = v0.fma(xv, a00);
+            a10 = v1.fma(xv, a10);
+            a20 = v2.fma(xv, a20);
+            a30 = v3.fma(xv, a30);
+            xv = load(x, x1 + i);
+            a01 = v0.fma(xv, a01);
+            a11 = v1.fma(xv, a11);
+            a21 = v2.fma(xv, a21);
+            a31 = v3.fma(xv, a31);
+            xv = load(x, x2 + i);
+            a02 = v0.fma(xv, a02);
+            a12 = v1.fma(xv, a12);
+            a22 = v2.fma(xv, a22);
+            a32 = v3.fma(xv, a32);
+        }
+        out[outOff] = tailF32(sumLanes(a00), w, w0, x, x0, bound, n);
+        out[outOff + 1] = tailF32(sumLanes(a10), w, w1, x, x0, bound, n);
+        out[outOff + 2] = tailF32(sumLanes(a20), w, w2, x, x0, bound, n);
+        out[outOff + 3] = tailF32(sumLanes(a30), w, w3, x, x0, bound, n);
+        out[outOff + outStride] = tailF32(sumLanes(a01), w, w0, x, x1, bound, n);
+        out[outOff + outStride + 1] = tailF32(sumLanes(a11), w, w1, x, x1, bound, n);
+        out[outOff + outStride + 2] = tailF32(sumLanes(a21), w, w2, x, x1, bound, n);
+        out[outOff + outStride + 3] = tailF32(sumLanes(a31), w, w3, x, x1, bound, n);
+        out[outOff + 2 * outStride] = tailF32(sumLanes(a02), w, w0, x, x2, bound, n);
+        out[outOff + 2 * outStride + 1] = tailF32(sumLanes(a12), w, w1, x, x2, bound, n);
+        out[outOff + 2 * outStride + 2] = tailF32(sumLanes(a22), w, w2, x, x2, bound, n);
+        out[outOff + 2 * outStride + 3] = tailF32(sumLanes(a32), w, w3, x, x2, bound, n);
+    }
+
     @Override
     public void matmulBf16(short[] w, int cols, int outCols, float[] x, int rows, float[] out, int o0, int o1) {
         int blockRows = VectorKernels.weightBlockRows(cols, Short.BYTES);
@@ -231,13 +341,22 @@ final class VectorLoops512 implements VectorLoops {
                     tile1x4Bf16(w, o * cols, x, r * cols, cols, out, r * outCols + o, outCols);
                 }
             }
-            for (; r < rows; r++) {
+            int left = rows - r; // 0 to 3 rows: one tile height each, so weights are read once for all
+            if (left > 0) {
                 int o = b0;
                 for (; o + 4 <= b1; o += 4) {
-                    tile4x1Bf16(w, o * cols, x, r * cols, cols, out, r * outCols + o);
+                    int wOff = o * cols;
+                    int outOff = r * outCols + o;
+                    switch (left) {
+                        case 1 -> tile4x1Bf16(w, wOff, x, r * cols, cols, out, outOff);
+                        case 2 -> tile4x2Bf16(w, wOff, x, r * cols, cols, out, outOff, outCols);
+                        default -> tile4x3Bf16(w, wOff, x, r * cols, cols, out, outOff, outCols);
+                    }
                 }
                 for (; o < b1; o++) {
-                    out[r * outCols + o] = dotBf16(w, o * cols, x, r * cols, cols);
+                    for (int rr = r; rr < rows; rr++) {
+                        out[rr * outCols + o] = dotBf16(w, o * cols, x, rr * cols, cols);
+                    }
                 }
             }
         }
@@ -360,6 +479,97 @@ final class VectorLoops512 implements VectorLoops {
         out[outOff + 3] = tailBf16(sumLanes(a3), w, w3, x, xOff, bound, n);
     }
 
+    /** {@link #tile4x2F32} with bf16 weights. */
+    private static void tile4x2Bf16(short[] w, int wOff, float[] x, int xOff, int n, float[] out, int outOff,
+                                   int outStride) {
+        int w0 = wOff;
+        int w1 = w0 + n;
+        int w2 = w1 + n;
+        int w3 = w2 + n;
+        int x0 = xOff;
+        int x1 = x0 + n;
+        // aKJ: weight row K, activation row J
+        FloatVector a00 = broadcast(0f);
+        FloatVector a10 = a00, a20 = a00, a30 = a00;
+        FloatVector a01 = a00, a11 = a00, a21 = a00, a31 = a00;
+        int bound = FLOATS.loopBound(n);
+        for (int i = 0; i < bound; i += LANES) {
+            FloatVector v0 = loadBf16(w, w0 + i);
+            FloatVector v1 = loadBf16(w, w1 + i);
+            FloatVector v2 = loadBf16(w, w2 + i);
+            FloatVector v3 = loadBf16(w, w3 + i);
+            FloatVector xv = load(x, x0 + i);
+            a00 = v0.fma(xv, a00);
+            a10 = v1.fma(xv, a10);
+            a20 = v2.fma(xv, a20);
+            a30 = v3.fma(xv, a30);
+            xv = load(x, x1 + i);
+            a01 = v0.fma(xv, a01);
+            a11 = v1.fma(xv, a11);
+            a21 = v2.fma(xv, a21);
+            a31 = v3.fma(xv, a31);
+        }
+        out[outOff] = tailBf16(sumLanes(a00), w, w0, x, x0, bound, n);
+        out[outOff + 1] = tailBf16(sumLanes(a10), w, w1, x, x0, bound, n);
+        out[outOff + 2] = tailBf16(sumLanes(a20), w, w2, x, x0, bound, n);
+        out[outOff + 3] = tailBf16(sumLanes(a30), w, w3, x, x0, bound, n);
+        out[outOff + outStride] = tailBf16(sumLanes(a01), w, w0, x, x1, bound, n);
+        out[outOff + outStride + 1] = tailBf16(sumLanes(a11), w, w1, x, x1, bound, n);
+        out[outOff + outStride + 2] = tailBf16(sumLanes(a21), w, w2, x, x1, bound, n);
+        out[outOff + outStride + 3] = tailBf16(sumLanes(a31), w, w3, x, x1, bound, n);
+    }
+
+    /** {@link #tile4x3F32} with bf16 weights. */
+    private static void tile4x3Bf16(short[] w, int wOff, float[] x, int xOff, int n, float[] out, int outOff,
+                                   int outStride) {
+        int w0 = wOff;
+        int w1 = w0 + n;
+        int w2 = w1 + n;
+        int w3 = w2 + n;
+        int x0 = xOff;
+        int x1 = x0 + n;
+        int x2 = x1 + n;
+        // aKJ: weight row K, activation row J
+        FloatVector a00 = broadcast(0f);
+        FloatVector a10 = a00, a20 = a00, a30 = a00;
+        FloatVector a01 = a00, a11 = a00, a21 = a00, a31 = a00;
+        FloatVector a02 = a00, a12 = a00, a22 = a00, a32 = a00;
+        int bound = FLOATS.loopBound(n);
+        for (int i = 0; i < bound; i += LANES) {
+            FloatVector v0 = loadBf16(w, w0 + i);
+            FloatVector v1 = loadBf16(w, w1 + i);
+            FloatVector v2 = loadBf16(w, w2 + i);
+            FloatVector v3 = loadBf16(w, w3 + i);
+            FloatVector xv = load(x, x0 + i);
+            a00 = v0.fma(xv, a00);
+            a10 = v1.fma(xv, a10);
+            a20 = v2.fma(xv, a20);
+            a30 = v3.fma(xv, a30);
+            xv = load(x, x1 + i);
+            a01 = v0.fma(xv, a01);
+            a11 = v1.fma(xv, a11);
+            a21 = v2.fma(xv, a21);
+            a31 = v3.fma(xv, a31);
+            xv = load(x, x2 + i);
+            a02 = v0.fma(xv, a02);
+            a12 = v1.fma(xv, a12);
+            a22 = v2.fma(xv, a22);
+            a32 = v3.fma(xv, a32);
+        }
+        out[outOff] = tailBf16(sumLanes(a00), w, w0, x, x0, bound, n);
+        out[outOff + 1] = tailBf16(sumLanes(a10), w, w1, x, x0, bound, n);
+        out[outOff + 2] = tailBf16(sumLanes(a20), w, w2, x, x0, bound, n);
+        out[outOff + 3] = tailBf16(sumLanes(a30), w, w3, x, x0, bound, n);
+        out[outOff + outStride] = tailBf16(sumLanes(a01), w, w0, x, x1, bound, n);
+        out[outOff + outStride + 1] = tailBf16(sumLanes(a11), w, w1, x, x1, bound, n);
+        out[outOff + outStride + 2] = tailBf16(sumLanes(a21), w, w2, x, x1, bound, n);
+        out[outOff + outStride + 3] = tailBf16(sumLanes(a31), w, w3, x, x1, bound, n);
+        out[outOff + 2 * outStride] = tailBf16(sumLanes(a02), w, w0, x, x2, bound, n);
+        out[outOff + 2 * outStride + 1] = tailBf16(sumLanes(a12), w, w1, x, x2, bound, n);
+        out[outOff + 2 * outStride + 2] = tailBf16(sumLanes(a22), w, w2, x, x2, bound, n);
+        out[outOff + 2 * outStride + 3] = tailBf16(sumLanes(a32), w, w3, x, x2, bound, n);
+    }
+
     /**
      * The lanes summed in a fixed pairwise tree: lane j += lane j + h for h = LANES/2 .. 1, then lane 0.
      * Not {@code reduceLanes(ADD)}: its float order is unspecified and may change once the JIT compiles it,
@@ -479,6 +689,208 @@ final class VectorLoops512 implements VectorLoops {
         for (; i < n; i++) {
             float g = gate[i];
             gate[i] = g / (VectorExp.exp(-g) + 1f) * up[i];
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // attention. Keys come in key blocks (Kernels.KEY_BLOCK positions, transposed), so one vector holds
+    // one dimension of consecutive keys and each lane accumulates one key's score: no lane sums, and
+    // every score is the same sequence of fused multiply-adds as ScalarKernels' (and at every width).
+
+    @Override
+    public void attentionScores(float[] q, int[] qOffsets, int queries, int headDim, float[] keys, int keysOff,
+                                int blockStride, int keyCount, float scale, float[] scores, int scoreStride) {
+        int blocks = (keyCount + Kernels.KEY_BLOCK - 1) / Kernels.KEY_BLOCK;
+        // Blocks in groups of 4 (64 keys: 16 KiB at head_dim 64), which stay in L1 while every query passes
+        // over them: the L rows of a CLP step and the heads of a GQA group read the cache from memory once.
+        for (int b0 = 0; b0 < blocks; b0 += 4) {
+            int group = Math.min(4, blocks - b0);
+            for (int qi = 0; qi < queries; qi++) {
+                int sOff = qi * scoreStride + b0 * Kernels.KEY_BLOCK;
+                for (int lane = 0; lane < Kernels.KEY_BLOCK; lane += LANES) {
+                    int kOff = keysOff + b0 * blockStride + lane;
+                    if (group == 4) {
+                        scores4(q, qOffsets[qi], headDim, keys, kOff, blockStride, scale, scores, sOff + lane);
+                    } else {
+                        for (int b = 0; b < group; b++) {
+                            scores1(q, qOffsets[qi], headDim, keys, kOff + b * blockStride, scale, scores,
+                                    sOff + b * Kernels.KEY_BLOCK + lane);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * One query against LANES keys in each of 4 blocks: 4 independent accumulators, so the multiply-adds do
+     * not wait on each other; each lane takes exactly the steps of {@link #scores1}.
+     */
+    private static void scores4(float[] q, int qOff, int headDim, float[] keys, int kOff, int blockStride,
+                                float scale, float[] scores, int sOff) {
+        int k0 = kOff;
+        int k1 = k0 + blockStride;
+        int k2 = k1 + blockStride;
+        int k3 = k2 + blockStride;
+        FloatVector a0 = broadcast(0f);
+        FloatVector a1 = a0, a2 = a0, a3 = a0;
+        for (int i = 0; i < headDim; i++) {
+            FloatVector qi = broadcast(q[qOff + i]);
+            int row = i * Kernels.KEY_BLOCK;
+            a0 = qi.fma(load(keys, k0 + row), a0);
+            a1 = qi.fma(load(keys, k1 + row), a1);
+            a2 = qi.fma(load(keys, k2 + row), a2);
+            a3 = qi.fma(load(keys, k3 + row), a3);
+        }
+        a0.mul(scale).intoArray(scores, sOff);
+        a1.mul(scale).intoArray(scores, sOff + Kernels.KEY_BLOCK);
+        a2.mul(scale).intoArray(scores, sOff + 2 * Kernels.KEY_BLOCK);
+        a3.mul(scale).intoArray(scores, sOff + 3 * Kernels.KEY_BLOCK);
+    }
+
+    private static void scores1(float[] q, int qOff, int headDim, float[] keys, int kOff, float scale,
+                                float[] scores, int sOff) {
+        FloatVector acc = broadcast(0f);
+        for (int i = 0; i < headDim; i++) {
+            acc = broadcast(q[qOff + i]).fma(load(keys, kOff + i * Kernels.KEY_BLOCK), acc);
+        }
+        acc.mul(scale).intoArray(scores, sOff);
+    }
+
+    /**
+     * The max (exact in any order), then {@code exp(s - max)} as in {@link #siluMul} (written out here for
+     * the same reason), whose vector lanes and scalar tail give the same bits; the sum as in {@link #dotF32}.
+     */
+    @Override
+    public float softmaxNumerators(float[] s, int off, int n) {
+        int bound = FLOATS.loopBound(n);
+        float max = Float.NEGATIVE_INFINITY;
+        if (bound > 0) {
+            FloatVector m = load(s, off);
+            for (int i = LANES; i < bound; i += LANES) {
+                m = m.max(load(s, off + i));
+            }
+            max = maxLanes(m);
+        }
+        for (int i = bound; i < n; i++) {
+            max = Math.max(max, s[off + i]);
+        }
+        FloatVector maxes = broadcast(max);
+        FloatVector ln2Hi = broadcast(-VectorExp.LN2_HI);
+        FloatVector ln2Lo = broadcast(-VectorExp.LN2_LO);
+        FloatVector c5 = broadcast(VectorExp.C5);
+        FloatVector c4 = broadcast(VectorExp.C4);
+        FloatVector c3 = broadcast(VectorExp.C3);
+        FloatVector c2 = broadcast(VectorExp.C2);
+        FloatVector one = broadcast(1f);
+        FloatVector sum = broadcast(0f);
+        for (int i = 0; i < bound; i += LANES) {
+            // exp(x) for x = s - max, as in VectorExp.exp
+            FloatVector x = load(s, off + i).sub(maxes).max(VectorExp.LO).min(VectorExp.HI);
+            FloatVector t = x.mul(VectorExp.LOG2E).add(VectorExp.ROUNDER);
+            FloatVector k = t.sub(VectorExp.ROUNDER);
+            IntVector kBits = INT_CLASS.cast(t.reinterpretAsInts()).sub(VectorExp.ROUNDER_BITS);
+            FloatVector r = k.fma(ln2Hi, x);
+            r = k.fma(ln2Lo, r);
+            FloatVector p = r.fma(VectorExp.C7, VectorExp.C6);
+            p = p.fma(r, c5);
+            p = p.fma(r, c4);
+            p = p.fma(r, c3);
+            p = p.fma(r, c2);
+            p = p.fma(r, one);
+            p = p.fma(r, one);
+            FloatVector scale = FLOAT_CLASS.cast(kBits.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats());
+            FloatVector e = p.mul(scale);
+            e.intoArray(s, off + i);
+            sum = sum.add(e);
+        }
+        float total = sumLanes(sum);
+        for (int i = bound; i < n; i++) {
+            float e = VectorExp.exp(s[off + i] - max);
+            s[off + i] = e;
+            total += e;
+        }
+        return total;
+    }
+
+    /** The largest lane (max is exact, so any order gives the same value; the tree mirrors sumLanes). */
+    private static float maxLanes(FloatVector v) {
+        if (LANES >= 16) {
+            v = v.max(v.rearrange(ROTATE_8));
+        }
+        if (LANES >= 8) {
+            v = v.max(v.rearrange(ROTATE_4));
+        }
+        v = v.max(v.rearrange(ROTATE_2));
+        v = v.max(v.rearrange(ROTATE_1));
+        return v.lane(0);
+    }
+
+    /**
+     * Output dimensions in groups of 4 vectors, each lane summing over the keys with fma, the even-numbered
+     * keys and the odd-numbered ones in two accumulators (8 independent chains, so the multiply-adds do not
+     * wait on each other) added at the end; then single vectors and a scalar tail that take the same steps.
+     */
+    @Override
+    public void weightedSum(float[] p, int pOff, int n, float[] values, int valuesOff, int stride, int headDim,
+                            float scale, float[] out, int outOff) {
+        int bound = FLOATS.loopBound(headDim);
+        int pairs = n & ~1;
+        int d = 0;
+        for (; d + 4 * LANES <= bound; d += 4 * LANES) {
+            FloatVector a0 = broadcast(0f);
+            FloatVector a1 = a0, a2 = a0, a3 = a0, b0 = a0, b1 = a0, b2 = a0, b3 = a0;
+            for (int j = 0; j < pairs; j += 2) {
+                FloatVector pa = broadcast(p[pOff + j]);
+                FloatVector pb = broadcast(p[pOff + j + 1]);
+                int rowA = valuesOff + j * stride + d;
+                int rowB = rowA + stride;
+                a0 = pa.fma(load(values, rowA), a0);
+                a1 = pa.fma(load(values, rowA + LANES), a1);
+                a2 = pa.fma(load(values, rowA + 2 * LANES), a2);
+                a3 = pa.fma(load(values, rowA + 3 * LANES), a3);
+                b0 = pb.fma(load(values, rowB), b0);
+                b1 = pb.fma(load(values, rowB + LANES), b1);
+                b2 = pb.fma(load(values, rowB + 2 * LANES), b2);
+                b3 = pb.fma(load(values, rowB + 3 * LANES), b3);
+            }
+            if (pairs < n) {
+                FloatVector pa = broadcast(p[pOff + pairs]);
+                int rowA = valuesOff + pairs * stride + d;
+                a0 = pa.fma(load(values, rowA), a0);
+                a1 = pa.fma(load(values, rowA + LANES), a1);
+                a2 = pa.fma(load(values, rowA + 2 * LANES), a2);
+                a3 = pa.fma(load(values, rowA + 3 * LANES), a3);
+            }
+            a0.add(b0).mul(scale).intoArray(out, outOff + d);
+            a1.add(b1).mul(scale).intoArray(out, outOff + d + LANES);
+            a2.add(b2).mul(scale).intoArray(out, outOff + d + 2 * LANES);
+            a3.add(b3).mul(scale).intoArray(out, outOff + d + 3 * LANES);
+        }
+        for (; d < bound; d += LANES) {
+            FloatVector a = broadcast(0f);
+            FloatVector b = a;
+            for (int j = 0; j < pairs; j += 2) {
+                int rowA = valuesOff + j * stride + d;
+                a = broadcast(p[pOff + j]).fma(load(values, rowA), a);
+                b = broadcast(p[pOff + j + 1]).fma(load(values, rowA + stride), b);
+            }
+            if (pairs < n) {
+                a = broadcast(p[pOff + pairs]).fma(load(values, valuesOff + pairs * stride + d), a);
+            }
+            a.add(b).mul(scale).intoArray(out, outOff + d);
+        }
+        for (; d < headDim; d++) {
+            float a = 0f;
+            float b = 0f;
+            for (int j = 0; j < pairs; j += 2) {
+                a = Math.fma(p[pOff + j], values[valuesOff + j * stride + d], a);
+                b = Math.fma(p[pOff + j + 1], values[valuesOff + (j + 1) * stride + d], b);
+            }
+            if (pairs < n) {
+                a = Math.fma(p[pOff + pairs], values[valuesOff + pairs * stride + d], a);
+            }
+            out[outOff + d] = (a + b) * scale;
         }
     }
 }

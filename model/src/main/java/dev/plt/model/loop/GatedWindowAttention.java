@@ -4,11 +4,12 @@ import dev.plt.model.config.GateInput;
 import dev.plt.model.config.LoopAttention;
 import dev.plt.model.config.ModelConfig;
 import dev.plt.model.engine.PassRows;
+import dev.plt.model.kernels.EnginePool;
 import dev.plt.model.kernels.Kernels;
 import dev.plt.model.weights.LayerWeights;
 
 /**
- * Attention of one row of a pass, by what its loop reads (plt-spec section 4):
+ * Attention of the rows of a pass, by what each row's loop reads (plt-spec section 4):
  * <ul>
  *   <li>its own full cache, causally (loop 1, serial loops, CLP without KV sharing);</li>
  *   <li>loop 1's cache only ("KV share only");</li>
@@ -18,6 +19,13 @@ import dev.plt.model.weights.LayerWeights;
  * </ul>
  * The caller has already written this pass's K/V into the full caches, so rows of loops >= 2 see
  * loop 1's K/V of their own position (plt-spec section 3).
+ *
+ * <p>The unit of work is a group of consecutive rows that read the same full cache up to the same
+ * position (the L rows of one sequence in a CLP decode step with KV sharing; a single row otherwise)
+ * times one KV head: all the queries of that head group and of those rows are scored against each block
+ * of keys while it is in L1, so the cache is read from memory once per step, not once per loop and head.
+ * Each query's result depends only on its own inputs, never on which others share its work unit, so
+ * prefill and decode give the same bits.
  */
 public final class GatedWindowAttention {
     private final ModelConfig config;
@@ -30,22 +38,32 @@ public final class GatedWindowAttention {
         this.scale = (float) (1.0 / Math.sqrt(config.headDim()));
     }
 
-    /** Scratch space for one thread; sized for a given longest context. */
-    public static final class Scratch {
-        final float[] scores;
-        final float[] windowKeys;
-        final float[] windowValues;
-        final float[] global;
-        final float[] local;
+    /** Scratch space for one thread, sized for a given longest context. */
+    private static final class Scratch {
+        final int[] queryOffsets;
+        final int scoreStride;
+        final float[] scores;       // [query][scoreStride]
+        final float[] global;       // [query][headDim]: the global branch of G-SWA rows
+        final float[] local;        // [head in group][headDim]: their local branch
+        final float[] windowKeys;   // one KV head's window in key blocks, [block][headDim][KEY_BLOCK]
+        final float[] windowValues; // [w + 1][headDim]
 
-        public Scratch(ModelConfig config, int maxPositions) {
+        Scratch(ModelConfig config, int maxPositions) {
+            int queries = config.groupSize() * config.numLoops();
+            int headDim = config.headDim();
             int window = config.windowSize() + 1;
-            scores = new float[Math.max(maxPositions, window)];
-            windowKeys = new float[window * config.headDim()];
-            windowValues = new float[window * config.headDim()];
-            global = new float[config.headDim()];
-            local = new float[config.headDim()];
+            queryOffsets = new int[queries];
+            scoreStride = roundUpToBlock(Math.max(maxPositions, window));
+            scores = new float[queries * scoreStride];
+            global = new float[queries * headDim];
+            local = new float[config.groupSize() * headDim];
+            windowKeys = new float[roundUpToBlock(window) * headDim];
+            windowValues = new float[window * headDim];
         }
+    }
+
+    private static int roundUpToBlock(int n) {
+        return (n + Kernels.KEY_BLOCK - 1) / Kernels.KEY_BLOCK * Kernels.KEY_BLOCK;
     }
 
     /**
@@ -93,41 +111,110 @@ public final class GatedWindowAttention {
     }
 
     /**
-     * Writes the attention output of every head of {@code row} into {@code out[row][queryDim]}.
-     * {@code q, k, v} are this pass's projections, {@code [count][queryDim or kvDim]}.
+     * Writes the attention output of every head of every row into {@code out[row][queryDim]}, in parallel
+     * on {@code pool}. {@code q, k, v} are this pass's projections, {@code [count][queryDim or kvDim]}.
      */
-    public void attendRow(PassRows rows, int row, int layer, float[] q, float[] k, float[] v,
-            float[] gateLogits, float[] out, Scratch scratch) {
-        SequenceState seq = rows.sequence(row);
-        int loop = rows.loop(row);
-        int t = rows.position(row);
-        int headDim = config.headDim();
-        int kvDim = config.kvDim();
-        LoopAttention attention = config.attentionOf(loop);
-        // Own full cache, or loop 1's when this loop shares it (fullCache resolves which).
-        FullKvCache cache = seq.fullCache(loop, layer);
-        for (int h = 0; h < config.numHeads(); h++) {
-            int kvOffset = (h / config.groupSize()) * headDim;
-            int qOff = row * config.queryDim() + h * headDim;
-            int outOff = row * config.queryDim() + h * headDim;
-            if (attention != LoopAttention.SHARED_PLUS_WINDOW) {
-                attend(q, qOff, cache.keys(), cache.values(), kvDim, kvOffset, 0, t, scratch.scores, out, outOff);
-                continue;
+    public void attend(PassRows rows, int layer, float[] q, float[] k, float[] v, float[] gateLogits, float[] out,
+            EnginePool pool) {
+        int n = rows.count();
+        int[] groupStart = new int[n + 1];
+        int groups = 0;
+        int maxPositions = 0;
+        for (int row = 0; row < n; row++) {
+            boolean continues = row > 0 && row - groupStart[groups - 1] < config.numLoops()
+                    && rows.position(row) == rows.position(row - 1)
+                    && cacheOf(rows, row, layer) == cacheOf(rows, row - 1, layer);
+            if (!continues) {
+                groupStart[groups++] = row;
             }
-            attend(q, qOff, cache.keys(), cache.values(), kvDim, kvOffset, 0, t, scratch.scores, scratch.global, 0);
-            int keys = gatherWindow(rows, row, seq.windowCache(loop, layer), k, v, kvOffset, scratch);
-            attend(q, qOff, scratch.windowKeys, scratch.windowValues, headDim, 0, 0, keys - 1, scratch.scores,
-                    scratch.local, 0);
-            float g = sigmoid(gateLogits[row * config.numHeads() + h]);
+            maxPositions = Math.max(maxPositions, rows.position(row) + 1);
+        }
+        groupStart[groups] = n;
+        int kvHeads = config.numKvHeads();
+        int longest = maxPositions;
+        pool.parallelFor(groups * kvHeads, (start, end) -> {
+            Scratch scratch = new Scratch(config, longest);
+            for (int item = start; item < end; item++) {
+                int group = item / kvHeads;
+                attendGroup(rows, groupStart[group], groupStart[group + 1], item % kvHeads, layer, q, k, v,
+                        gateLogits, out, scratch);
+            }
+        });
+    }
+
+    private static FullKvCache cacheOf(PassRows rows, int row, int layer) {
+        return rows.sequence(row).fullCache(rows.loop(row), layer);
+    }
+
+    /** Rows {@code [first, end)} (one group, see class comment) for the query heads of one KV head. */
+    private void attendGroup(PassRows rows, int first, int end, int kvHead, int layer, float[] q, float[] k,
+            float[] v, float[] gateLogits, float[] out, Scratch scratch) {
+        int headDim = config.headDim();
+        int group = config.groupSize();
+        int qDim = config.queryDim();
+        int keys = rows.position(first) + 1;
+        int queries = 0;
+        for (int row = first; row < end; row++) {
+            for (int h = kvHead * group; h < (kvHead + 1) * group; h++) {
+                scratch.queryOffsets[queries++] = row * qDim + h * headDim;
+            }
+        }
+        // Full (or loop 1's shared) cache, causally up to the group's position.
+        FullKvCache cache = cacheOf(rows, first, layer);
+        kernels.attentionScores(q, scratch.queryOffsets, queries, headDim, cache.keys(),
+                cache.keyOffset(0, kvHead * headDim), cache.keyBlockStride(), keys, scale, scratch.scores,
+                scratch.scoreStride);
+        for (int query = 0; query < queries; query++) {
+            int row = first + query / group;
+            boolean gated = config.attentionOf(rows.loop(row)) == LoopAttention.SHARED_PLUS_WINDOW;
+            int scores = query * scratch.scoreStride;
+            float sum = kernels.softmaxNumerators(scratch.scores, scores, keys);
+            kernels.weightedSum(scratch.scores, scores, keys, cache.values(), kvHead * headDim, config.kvDim(),
+                    headDim, 1f / sum, gated ? scratch.global : out,
+                    gated ? query * headDim : scratch.queryOffsets[query]);
+        }
+        for (int row = first; row < end; row++) {
+            if (config.attentionOf(rows.loop(row)) == LoopAttention.SHARED_PLUS_WINDOW) {
+                attendWindow(rows, row, first, kvHead, layer, q, k, v, gateLogits, out, scratch);
+            }
+        }
+    }
+
+    /** G-SWA's local branch of one row for one KV head's query heads, then the gate mix into out. */
+    private void attendWindow(PassRows rows, int row, int first, int kvHead, int layer, float[] q, float[] k,
+            float[] v, float[] gateLogits, float[] out, Scratch scratch) {
+        int headDim = config.headDim();
+        int group = config.groupSize();
+        int qDim = config.queryDim();
+        int keys = gatherWindow(rows, row, rows.sequence(row).windowCache(rows.loop(row), layer), k, v,
+                kvHead * headDim, scratch);
+        for (int g = 0; g < group; g++) {
+            scratch.queryOffsets[g] = row * qDim + (kvHead * group + g) * headDim;
+        }
+        kernels.attentionScores(q, scratch.queryOffsets, group, headDim, scratch.windowKeys, 0,
+                headDim * Kernels.KEY_BLOCK, keys, scale, scratch.scores, scratch.scoreStride);
+        for (int g = 0; g < group; g++) {
+            int scores = g * scratch.scoreStride;
+            float sum = kernels.softmaxNumerators(scratch.scores, scores, keys);
+            kernels.weightedSum(scratch.scores, scores, keys, scratch.windowValues, 0, headDim, headDim, 1f / sum,
+                    scratch.local, g * headDim);
+        }
+        int globalRow = (row - first) * group; // this row's first query in the group's global results
+        for (int g = 0; g < group; g++) {
+            int h = kvHead * group + g;
+            float gate = sigmoid(gateLogits[row * config.numHeads() + h]);
+            int outOff = row * qDim + h * headDim;
             for (int i = 0; i < headDim; i++) {
-                out[outOff + i] = g * scratch.global[i] + (1 - g) * scratch.local[i];
+                out[outOff + i] = gate * scratch.global[(globalRow + g) * headDim + i]
+                        + (1 - gate) * scratch.local[g * headDim + i];
             }
         }
     }
 
     /**
-     * Copies one head's K/V for window positions {@code max(0, t-w) .. t} into the scratch, oldest
-     * first, from this pass's rows when computed here and from the ring buffer otherwise.
+     * Copies one KV head's K/V for window positions {@code max(0, t-w) .. t} into the scratch, oldest
+     * first (keys into key blocks), from this pass's rows when computed here and from the ring buffer
+     * otherwise. Returns the number of keys.
      */
     private int gatherWindow(PassRows rows, int row, WindowKvCache ring, float[] k, float[] v, int kvOffset,
             Scratch scratch) {
@@ -136,40 +223,18 @@ public final class GatedWindowAttention {
         int kvDim = config.kvDim();
         int first = Math.max(0, t - config.windowSize());
         for (int p = first; p <= t; p++) {
-            int dst = (p - first) * headDim;
+            int j = p - first;
             int passRow = rows.rowOfPosition(row, p);
-            if (passRow >= 0) {
-                System.arraycopy(k, passRow * kvDim + kvOffset, scratch.windowKeys, dst, headDim);
-                System.arraycopy(v, passRow * kvDim + kvOffset, scratch.windowValues, dst, headDim);
-            } else {
-                System.arraycopy(ring.keys(), ring.offsetOf(p) + kvOffset, scratch.windowKeys, dst, headDim);
-                System.arraycopy(ring.values(), ring.offsetOf(p) + kvOffset, scratch.windowValues, dst, headDim);
+            float[] keys = passRow >= 0 ? k : ring.keys();
+            float[] values = passRow >= 0 ? v : ring.values();
+            int src = (passRow >= 0 ? passRow * kvDim : ring.offsetOf(p)) + kvOffset;
+            int dst = (j / Kernels.KEY_BLOCK) * headDim * Kernels.KEY_BLOCK + j % Kernels.KEY_BLOCK;
+            for (int i = 0; i < headDim; i++) {
+                scratch.windowKeys[dst + i * Kernels.KEY_BLOCK] = keys[src + i];
             }
+            System.arraycopy(values, src, scratch.windowValues, j * headDim, headDim);
         }
         return t - first + 1;
-    }
-
-    /** softmax(q . k_j / sqrt(d_h)) . v_j over key rows {@code from..to} of a row-major K/V block. */
-    private void attend(float[] q, int qOff, float[] keys, float[] values, int stride, int kvOffset, int from,
-            int to, float[] scores, float[] out, int outOff) {
-        int headDim = config.headDim();
-        float max = Float.NEGATIVE_INFINITY;
-        for (int p = from; p <= to; p++) {
-            float s = kernels.dot(q, qOff, keys, p * stride + kvOffset, headDim) * scale;
-            scores[p - from] = s;
-            max = Math.max(max, s);
-        }
-        float sum = 0;
-        for (int j = 0; j <= to - from; j++) {
-            float e = (float) Math.exp(scores[j] - max);
-            scores[j] = e;
-            sum += e;
-        }
-        float inverseSum = 1f / sum;
-        java.util.Arrays.fill(out, outOff, outOff + headDim, 0f);
-        for (int p = from; p <= to; p++) {
-            kernels.axpy(scores[p - from] * inverseSum, values, p * stride + kvOffset, out, outOff, headDim);
-        }
     }
 
     private static float sigmoid(float x) {

@@ -135,12 +135,32 @@ class ScoringAndGenerationTest {
     }
 
     @Test
+    void scoreAndGenerateGivesExactlyWhatScoringAndGeneratingSeparatelyGive() {
+        List<int[]> prompts = List.of(new int[] {10, 20, 30}, new int[] {7}, new int[] {3, 77, 12, 250, 9, 9, 140, 31});
+        List<TokenScores> scored = model.score(prompts);
+        for (GenerationParams params : List.of(GenerationParams.greedy(5), GenerationParams.greedy(0),
+                GenerationParams.greedy(5).withSampling(1.3, 0, 0.9, 77))) {
+            List<Generation> generated = model.generate(prompts, params);
+            List<ScoredGeneration> both = model.scoreAndGenerate(prompts, params);
+            for (int s = 0; s < prompts.size(); s++) {
+                assertArrayEquals(scored.get(s).logprobs(), both.get(s).scores().logprobs(), "log-probs of prompt " + s);
+                assertArrayEquals(generated.get(s).tokens(), both.get(s).generation().tokens(), "tokens of prompt " + s);
+                assertEquals(generated.get(s).finishReason(), both.get(s).generation().finishReason());
+                assertEquals(generated.get(s).text(), both.get(s).generation().text());
+            }
+        }
+        assertEquals(5, model.scoreAndGenerate(prompts, GenerationParams.greedy(5)).get(2).generation().tokens().length);
+    }
+
+    @Test
     void badTokensAreRejectedWithTheirIndex() {
         InvalidInputException e = assertThrows(InvalidInputException.class,
                 () -> model.score(List.of(new int[] {1, 2, 300})));
         assertTrue(e.getMessage().contains("300") && e.getMessage().contains("index 2"), e.getMessage());
         assertThrows(InvalidInputException.class, () -> model.score(List.of(new int[0])));
         assertThrows(InvalidInputException.class, () -> model.generate(List.of(new int[] {-1}),
+                GenerationParams.greedy(1)));
+        assertThrows(InvalidInputException.class, () -> model.scoreAndGenerate(List.of(new int[] {300}),
                 GenerationParams.greedy(1)));
     }
 

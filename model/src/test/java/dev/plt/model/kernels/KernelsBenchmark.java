@@ -40,7 +40,7 @@ public final class KernelsBenchmark {
             for (String backend : backends) {
                 Kernels k = KernelBackends.select(backend, pool);
                 for (Matrix w : matrices) {
-                    for (int rows : new int[] {1, 4, 8}) {
+                    for (int rows : new int[] {1, 2, 3, 4, 8}) { // 2 and 3: a PLT-2 / PLT-3 step at batch 1
                         float[] x = new float[rows * size];
                         for (int i = 0; i < x.length; i++) {
                             x[i] = random.nextFloat() - 0.5f;

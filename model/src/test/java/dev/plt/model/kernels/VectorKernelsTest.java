@@ -62,7 +62,7 @@ class VectorKernelsTest {
         for (boolean bf16 : new boolean[] {false, true}) {
             for (int cols : new int[] {1, 7, 16, 33, 100, 257}) {
                 for (int outFeatures : new int[] {1, 3, 4, 9}) {
-                    for (int rows : new int[] {1, 2, 4, 5, 9}) {
+                    for (int rows : new int[] {1, 2, 3, 4, 5, 6, 7, 9}) { // every leftover tile height
                         Matrix w = TestData.randomMatrix(random, bf16, outFeatures, cols);
                         float[] x = TestData.randomFloats(random, rows * cols);
                         float[] actual = new float[rows * outFeatures];

@@ -4,6 +4,7 @@ import dev.plt.model.config.ConfigLoader;
 import dev.plt.model.config.ModelConfig;
 import dev.plt.model.engine.PassRows;
 import dev.plt.model.io.DType;
+import dev.plt.model.kernels.EnginePool;
 import dev.plt.model.kernels.KernelBackends;
 import dev.plt.model.loop.GatedWindowAttention;
 import dev.plt.model.loop.SequenceState;
@@ -19,6 +20,7 @@ import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
@@ -26,7 +28,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * Attention of one decode row over a context of {@code context} positions, every head, on the bench
  * model's attention shape (12 query heads, 4 KV heads, d_h 64, w = 64): "full" is loop 1 (causal over its
  * own cache), "gswa" a PLT loop >= 2 (the global branch over loop 1's cache, the local branch over its
- * w + 1 window, mixed by the gate). Its inner loops are the backend's dot and axpy.
+ * w + 1 window, mixed by the gate). Its inner loops are the backend's attention kernels.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -45,7 +47,7 @@ public class AttentionBenchmark {
     public int context;
 
     private GatedWindowAttention attention;
-    private GatedWindowAttention.Scratch scratch;
+    private EnginePool pool;
     private PassRows rows;
     private float[] q;
     private float[] k;
@@ -81,7 +83,7 @@ public class AttentionBenchmark {
         v = fill(new float[config.kvDim()], random);
         gateLogits = fill(new float[config.numHeads()], random);
         out = new float[config.queryDim()];
-        scratch = new GatedWindowAttention.Scratch(config, context);
+        pool = new EnginePool(1); // one thread: the kernel's cost, not the pool's
     }
 
     private static float[] fill(float[] a, SplittableRandom random) {
@@ -91,9 +93,14 @@ public class AttentionBenchmark {
         return a;
     }
 
+    @TearDown
+    public void tearDown() {
+        pool.close();
+    }
+
     @Benchmark
     public float[] attendOneRow() {
-        attention.attendRow(rows, 0, 0, q, k, v, gateLogits, out, scratch);
+        attention.attend(rows, 0, q, k, v, gateLogits, out, pool);
         return out;
     }
 }
