@@ -37,6 +37,9 @@ public final class EvaluateCommand implements Callable<Integer> {
     @Mixin
     TaskSelection taskSelection;
 
+    @Mixin
+    KvBudgetOption kvBudget;
+
     @Option(names = "--limit", paramLabel = "N", description = "Evaluate the first N samples only.")
     Integer limit;
 
@@ -68,6 +71,7 @@ public final class EvaluateCommand implements Callable<Integer> {
         if (Files.exists(output) && !overwrite) {
             throw new IllegalArgumentException("--output " + output + " already exists (use --overwrite to write into it)");
         }
+        long kvBudgetBytes = kvBudget.bytes();
         Task task = taskSelection.createTask();
         List<Sample> samples = task.samples();
         if (limit != null) {
@@ -83,8 +87,9 @@ public final class EvaluateCommand implements Callable<Integer> {
             // costs less to redo. The model is still loaded once per executor.
             int parts = partitions != null ? partitions : 8 * spark.sparkContext().defaultParallelism();
             Evaluation evaluation = new Evaluation(spark, modelDir, modelId, parts, contextLength, transformer -> {
-                transformer.setBatchSize(batchSize).setBackend(modelOptions.backend()).setEnginePath(modelOptions.path())
-                        .setMaxLength(contextLength).setOverlong(lengthLimit.overlong().option());
+                transformer.setBatchSize(batchSize).setKvBudget(kvBudgetBytes).setBackend(modelOptions.backend())
+                        .setEnginePath(modelOptions.path()).setMaxLength(contextLength)
+                        .setOverlong(lengthLimit.overlong().option());
                 if (modelOptions.threads() != null) {
                     transformer.setThreads(modelOptions.threads());
                 }

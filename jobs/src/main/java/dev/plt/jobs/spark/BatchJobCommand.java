@@ -1,21 +1,29 @@
 package dev.plt.jobs.spark;
 
-import dev.plt.jobs.cli.LengthOptions;
-import dev.plt.jobs.cli.ModelOptions;
 import dev.plt.datasets.readers.DataFormat;
 import dev.plt.datasets.readers.ReadResult;
+import dev.plt.jobs.cli.KvBudgetOption;
+import dev.plt.jobs.cli.LengthOptions;
+import dev.plt.jobs.cli.ModelOptions;
+import dev.plt.jobs.output.CommittedOutput;
+import dev.plt.jobs.output.ModelFingerprint;
+import dev.plt.jobs.output.RowIds;
+import dev.plt.jobs.output.RunManifest;
 import dev.plt.model.inference.LengthLimit;
 import dev.plt.model.inference.PltModel;
+import dev.plt.udfs.batch.BatchPlanStats;
 import dev.plt.udfs.batch.ErrorKindCounts;
+import dev.plt.udfs.batch.KvBudget;
 import dev.plt.udfs.ml.PltTransformer;
-import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,10 +31,13 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
- * What {@code plt score} and {@code plt generate} share: read any of the four input formats, run one
- * transformer over it, write Parquet (or JSONL) in the output contract, log progress and a summary.
- * Everything that can be checked before work starts (model config, input file, columns, output path)
- * is checked first, so a bad job fails in seconds with one line.
+ * What {@code plt score} and {@code plt generate} share: read any of the four input formats, give every
+ * row its {@code row_id}, run one transformer over it, write Parquet (or JSONL) in the output contract,
+ * log progress and a summary. Output is committed partition by partition ({@link CommittedOutput}), so
+ * {@code --resume} completes an interrupted run by computing only the rows whose ids are not committed
+ * yet, after checking that the settings and the model are those of the committed rows
+ * ({@link RunManifest}). Everything that can be checked before work starts (model config, input file,
+ * columns, output path, settings) is checked first, so a bad job fails in seconds with one line.
  */
 public abstract class BatchJobCommand implements Callable<Integer> {
     private static final Logger LOG = LoggerFactory.getLogger(BatchJobCommand.class);
@@ -60,6 +71,11 @@ public abstract class BatchJobCommand implements Callable<Integer> {
     @Option(names = "--overwrite", description = "Replace the output directory if it exists.")
     boolean overwrite;
 
+    @Option(names = "--resume", description = "Complete an interrupted run: keep the rows already committed in "
+            + "--output, compute only the missing ones and add them. Refused if the settings or the model differ. "
+            + "Runs normally when --output does not exist yet.")
+    boolean resume;
+
     @Option(names = "--text-col", defaultValue = "text", paramLabel = "COL",
             description = "Text column to tokenize. Default: ${DEFAULT-VALUE}.")
     String textColumn;
@@ -75,8 +91,13 @@ public abstract class BatchJobCommand implements Callable<Integer> {
             description = "Tokens per engine micro-batch. Default: ${DEFAULT-VALUE}.")
     long maxBatchTokens;
 
-    @Option(names = "--partitions", paramLabel = "N", description = "Repartition the input into N partitions.")
+    @Option(names = "--partitions", paramLabel = "N", description = "Partitions to compute (each is committed on its "
+            + "own, so an interrupted run loses only those in progress). Default: the input's, at least 8 x Spark's "
+            + "default parallelism.")
     Integer partitions;
+
+    @Mixin
+    protected KvBudgetOption kvBudget;
 
     @Option(names = "--fail-on-error", description = "Exit 3 when any row got an error (a malformed input line "
             + "counts), after the output is written.")
@@ -94,16 +115,25 @@ public abstract class BatchJobCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        long kvBudgetBytes = kvBudget.bytes();
         Path modelDir = modelOptions.modelDirectory();
         PltModel.check(modelDir); // a bad model fails here, before Spark starts
         LengthLimit limit = lengthOptions.limit(LengthLimit.Overlong.ERROR);
-        if (!outputFormat.equals("parquet") && !outputFormat.equals("jsonl")) {
-            throw new IllegalArgumentException("--output-format must be parquet or jsonl, got '" + outputFormat + "'");
+        CommittedOutput out = new CommittedOutput(output, outputFormat);
+        if (overwrite && resume) {
+            throw new IllegalArgumentException("give --resume or --overwrite, not both");
         }
-        if (Files.exists(output) && !overwrite) {
-            throw new IllegalArgumentException("--output " + output + " already exists (use --overwrite to replace it)");
+        if (out.exists() && !overwrite && !resume) {
+            throw new IllegalArgumentException("--output " + output + " already exists (use --resume to complete it, "
+                    + "--overwrite to replace it)");
         }
         DataFormat inputFormat = InputReader.formatOf(input, format);
+        PltTransformer transformer = configuredTransformer(modelDir, kvBudgetBytes, limit);
+        RunManifest manifest = RunManifest.of(name(), ModelFingerprint.of(modelDir), outputFormat, transformer);
+        boolean resuming = resume && out.exists();
+        if (resuming) {
+            checkResumable(manifest);
+        }
         SparkSession spark = sparkOptions.session("plt " + name());
         try {
             ReadResult read = InputReader.read(spark, input, inputFormat, !csvWithoutHeader, failOnMalformed);
@@ -113,55 +143,109 @@ public abstract class BatchJobCommand implements Callable<Integer> {
                         read.malformedRecords(3));
             }
             Dataset<Row> rows = read.rows();
-            if (partitions != null) {
-                rows = rows.repartition(partitions);
+            Dataset<Row> todo = RowIds.add(rows, manifest.hash());
+            transformer.transformSchema(todo.schema()); // bad columns fail before any work
+            if (!resuming) {
+                out.delete();
+                out.create();
+                manifest.write(output);
             }
-            PltTransformer transformer = transformer();
-            String modelPath = modelDir.toAbsolutePath().toString();
-            transformer.setModelPath(modelPath)
-                    .setModelId(Path.of(modelPath).getFileName().toString())
-                    .setMaxLength(limit.maxLength())
-                    .setOverlong(limit.overlong().option())
-                    .setBatchSize(batchSize)
-                    .setMaxBatchTokens(maxBatchTokens)
-                    .setBackend(modelOptions.backend())
-                    .setEnginePath(modelOptions.path());
-            if (modelOptions.threads() != null) {
-                transformer.setThreads(modelOptions.threads());
+            int parts = partitions != null ? partitions
+                    : Math.max(rows.rdd().getNumPartitions(), 8 * spark.sparkContext().defaultParallelism());
+            long committed = 0;
+            Dataset<Row> done = null;
+            if (resuming) {
+                done = out.committedRowIds(spark);
+                committed = done.count();
+                LOG.info("--resume: {} rows already committed in {}; computing the others", committed, output);
+                todo = todo.join(done, todo.col(RowIds.COLUMN).equalTo(done.col(RowIds.COLUMN)), "left_anti");
             }
-            if (idsColumn != null) {
-                transformer.setInputIdsCol(idsColumn);
-            } else {
-                transformer.setInputCol(textColumn);
-            }
-            Dataset<Row> result = transformer.transform(rows);
+            Dataset<Row> result = transformer.transform(todo.repartition(parts));
             if (malformed > 0) {
-                // Every input line gets an output row: the malformed ones say where they were and why.
-                result = result.union(MalformedRows.asOutput(read, result.schema(), Path.of(modelPath).getFileName()
-                        .toString()));
+                // Every input line gets an output row: the malformed ones say where they were and why. Their
+                // row ids come from file and line, so a resumed run does not write them twice.
+                Dataset<Row> bad = MalformedRows.asOutput(read, result.schema(), modelDir.getFileName().toString(),
+                        manifest.hash());
+                if (done != null) {
+                    bad = bad.join(done, bad.col(RowIds.COLUMN).equalTo(done.col(RowIds.COLUMN)), "left_anti");
+                }
+                result = result.union(bad);
             }
             try (Progress progress = new Progress("plt " + name(), transformer.rowsDone(), transformer.tokensDone(), 10)) {
-                var writer = result.write().mode(overwrite ? SaveMode.Overwrite : SaveMode.ErrorIfExists);
-                if (outputFormat.equals("jsonl")) {
-                    writer.json(output.toString());
-                } else {
-                    writer.parquet(output.toString());
-                }
+                out.append(result);
                 Map<String, Long> byKind = new TreeMap<>(transformer.errorKinds().value());
                 if (malformed > 0) {
                     MalformedRows.countByKind(read).forEach((kind, n) -> byKind.merge(kind, n, Long::sum));
                 }
                 long errors = transformer.rowErrors().value() + malformed;
+                BatchPlanStats.Summary plan = transformer.batchPlan().value();
+                RunManifest.recordRun(output, runRecord(progress, errors, committed, plan, spark));
                 String summary = String.format("plt %s: %d rows (%d errors%s), %d prompt tokens in %.1f s: %.1f rows/s, "
-                        + "%.0f tokens/s -> %s", name(), progress.rows() + malformed, errors,
-                        errors == 0 ? "" : ": " + ErrorKindCounts.describe(byKind), progress.tokens(),
-                        progress.seconds(), progress.rows() / progress.seconds(), progress.tokens() / progress.seconds(),
-                        output);
+                        + "%.0f tokens/s%s; %d micro-batches, the largest holding %s of KV cache -> %s", name(),
+                        progress.rows() + malformed, errors, errors == 0 ? "" : ": " + ErrorKindCounts.describe(byKind),
+                        progress.tokens(), progress.seconds(), progress.rows() / progress.seconds(),
+                        progress.tokens() / progress.seconds(),
+                        resuming ? " (resumed: " + committed + " rows were already committed)" : "", plan.batches(),
+                        KvBudget.size(plan.largestKvBytes()), output);
                 System.out.println(summary);
                 return failOnError && errors > 0 ? dev.plt.jobs.cli.PltCli.EXIT_ROW_ERRORS : 0;
             }
         } finally {
             spark.stop();
         }
+    }
+
+    /** The job's transformer with the shared settings from the command line. */
+    private PltTransformer configuredTransformer(Path modelDir, long kvBudgetBytes, LengthLimit limit) {
+        String modelPath = modelDir.toAbsolutePath().toString();
+        PltTransformer transformer = transformer();
+        transformer.setModelPath(modelPath)
+                .setModelId(Path.of(modelPath).getFileName().toString())
+                .setMaxLength(limit.maxLength())
+                .setOverlong(limit.overlong().option())
+                .setBatchSize(batchSize)
+                .setMaxBatchTokens(maxBatchTokens)
+                .setKvBudget(kvBudgetBytes)
+                .setBackend(modelOptions.backend())
+                .setEnginePath(modelOptions.path());
+        if (modelOptions.threads() != null) {
+            transformer.setThreads(modelOptions.threads());
+        }
+        if (idsColumn != null) {
+            transformer.setInputIdsCol(idsColumn);
+        } else {
+            transformer.setInputCol(textColumn);
+        }
+        return transformer;
+    }
+
+    /** Refuses, in one line, to resume into an output written with other settings or another model. */
+    private void checkResumable(RunManifest now) {
+        RunManifest committed = RunManifest.read(output).orElseThrow(() -> new IllegalArgumentException(
+                "--resume: " + output + " has no " + RunManifest.FILE + " (it was not written by plt score/generate); "
+                        + "use --overwrite or another --output"));
+        List<String> differences = now.differences(committed);
+        if (!differences.isEmpty()) {
+            throw new IllegalArgumentException("--resume: " + output + " was written with other settings ("
+                    + String.join("; ", differences) + "); rerun with the same settings and model, or use --overwrite "
+                    + "or another --output");
+        }
+    }
+
+    private Map<String, Object> runRecord(Progress progress, long errors, long committedBefore,
+            BatchPlanStats.Summary plan, SparkSession spark) {
+        Map<String, Object> run = new LinkedHashMap<>();
+        run.put("finished", Instant.now().toString());
+        run.put("resumed", committedBefore > 0);
+        run.put("rows_committed_before", committedBefore);
+        run.put("rows", progress.rows());
+        run.put("errors", errors);
+        run.put("seconds", progress.seconds());
+        run.put("master", spark.sparkContext().master());
+        run.put("micro_batches", plan.batches());
+        run.put("largest_batch_kv_bytes", plan.largestKvBytes());
+        run.put("smallest_task_kv_budget_bytes", plan.batches() == 0 ? null : plan.smallestBudget());
+        run.put("largest_batch_budget_share", plan.largestBudgetShare());
+        return run;
     }
 }

@@ -8,7 +8,10 @@ import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.substring;
 import static org.apache.spark.sql.functions.when;
 
+import dev.plt.jobs.output.RowIds;
+
 import dev.plt.datasets.readers.ReadResult;
+import dev.plt.jobs.output.RowIds;
 import dev.plt.model.inference.ErrorKind;
 import dev.plt.udfs.batch.OutputContract;
 import java.util.ArrayList;
@@ -34,7 +37,7 @@ final class MalformedRows {
     private MalformedRows() {
     }
 
-    static Dataset<Row> asOutput(ReadResult read, StructType outputSchema, String modelId) {
+    static Dataset<Row> asOutput(ReadResult read, StructType outputSchema, String modelId, String settingsHash) {
         Dataset<Row> malformed = read.malformed();
         Column text = col(malformed.columns()[2]);
         Column shown = when(length(text).gt(SHOWN_CHARACTERS),
@@ -49,6 +52,8 @@ final class MalformedRows {
                 case OutputContract.ERROR -> error;
                 case OutputContract.ERROR_KIND -> kind();
                 case OutputContract.MODEL_ID -> lit(modelId);
+                case RowIds.COLUMN -> RowIds.ofMalformedLine(settingsHash, col(ReadResult.FILE_COLUMN),
+                        col(ReadResult.LINE_COLUMN));
                 default -> lit(null).cast(field.dataType());
             };
             columns.add(value.as(field.name()));

@@ -11,14 +11,15 @@ import java.util.Map;
 import java.util.stream.Stream;
 
 /**
- * A real Spark standalone cluster on loopback: one master and one worker, each its own JVM started
- * from the Spark jars Maven copied (laid out as a distribution's {@code jars/}). The worker starts
- * executors as separate JVMs, as on any cluster. Everything binds to 127.0.0.1.
+ * A real Spark standalone cluster on loopback: one master and one or more workers, each its own JVM
+ * started from the Spark jars Maven copied (laid out as a distribution's {@code jars/}). Workers start
+ * executors as separate JVMs (their child processes), as on any cluster. Everything binds to 127.0.0.1.
  */
 final class LocalStandaloneCluster implements AutoCloseable {
     private final Path sparkHome;
     private final Path workDir;
     private final List<Process> processes = new ArrayList<>();
+    private final List<Process> workers = new ArrayList<>();
     private final int masterPort;
 
     LocalStandaloneCluster(Path sparkHome, Path workDir) throws IOException {
@@ -36,23 +37,59 @@ final class LocalStandaloneCluster implements AutoCloseable {
     }
 
     void start(int workerCores, String workerMemory) throws Exception {
+        start(1, workerCores, workerMemory);
+    }
+
+    /** Starts the master and {@code workerCount} workers; worker i keeps its executors under executors/worker-i. */
+    void start(int workerCount, int workerCores, String workerMemory) throws Exception {
         Files.createDirectories(workDir);
         Process master = launch("master", List.of("org.apache.spark.deploy.master.Master", "--host", "127.0.0.1",
                 "--port", String.valueOf(masterPort), "--webui-port", String.valueOf(freePort())));
         waitForLog(workDir.resolve("master.log"), "I have been elected leader", Duration.ofSeconds(90), master);
-        Process worker = launch("worker", List.of("org.apache.spark.deploy.worker.Worker", "--host", "127.0.0.1",
-                "--cores", String.valueOf(workerCores), "--memory", workerMemory, "--webui-port",
-                String.valueOf(freePort()), "--work-dir", workDir.resolve("executors").toString(), masterUrl()));
-        waitForLog(workDir.resolve("worker.log"), "Successfully registered with master", Duration.ofSeconds(90), worker);
+        for (int i = 0; i < workerCount; i++) {
+            String name = "worker-" + i;
+            Process worker = launch(name, List.of("org.apache.spark.deploy.worker.Worker", "--host", "127.0.0.1",
+                    "--cores", String.valueOf(workerCores), "--memory", workerMemory, "--webui-port",
+                    String.valueOf(freePort()), "--work-dir", workDir.resolve("executors").resolve(name).toString(),
+                    masterUrl()));
+            workers.add(worker);
+        }
+        for (int i = 0; i < workerCount; i++) {
+            waitForLog(workDir.resolve("worker-" + i + ".log"), "Successfully registered with master",
+                    Duration.ofSeconds(90), workers.get(i));
+        }
+    }
+
+    /** The worker JVMs, in start order. */
+    List<Process> workers() {
+        return List.copyOf(workers);
+    }
+
+    /** The executor JVMs a worker started and that still run (its descendants running Spark's executor main). */
+    static List<ProcessHandle> executorsOf(Process worker) {
+        return worker.descendants().filter(ProcessHandle::isAlive)
+                .filter(p -> p.info().commandLine().orElse("").contains("CoarseGrainedExecutorBackend"))
+                .toList();
     }
 
     /** Runs spark-submit (its main class, on the Spark jars) and returns its exit code. */
     int submit(List<String> arguments, Path log, Duration timeout) throws Exception {
+        return waitFor(startSubmit(arguments, log), log, timeout);
+    }
+
+    /** Starts spark-submit (its main class, on the Spark jars) without waiting for it. */
+    Process startSubmit(List<String> arguments, Path log) throws IOException {
         List<String> command = new ArrayList<>(javaCommand());
         command.add("org.apache.spark.deploy.SparkSubmit");
         command.addAll(arguments);
         // spark-submit inherits this JVM's environment (SPARK_LOCAL_IP is set by the build).
         Process submit = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        processes.add(submit);
+        return submit;
+    }
+
+    /** Waits for a spark-submit started by {@link #startSubmit} and returns its exit code. */
+    static int waitFor(Process submit, Path log, Duration timeout) throws Exception {
         if (!submit.waitFor(timeout.toSeconds(), java.util.concurrent.TimeUnit.SECONDS)) {
             submit.destroyForcibly();
             throw new IllegalStateException("spark-submit did not finish in " + timeout + "; log: " + log);

@@ -38,6 +38,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class PartitionRunner {
     private static final Logger LOG = LoggerFactory.getLogger(PartitionRunner.class);
+    private static final java.util.Set<KvBudget> LOGGED_BUDGETS = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     private final RunSettings settings;
     private final EngineTask task;
@@ -46,6 +47,7 @@ public final class PartitionRunner {
     private final LongConsumer rowsDone;
     private final LongConsumer tokensDone;
     private final Consumer<Map<String, Long>> rowErrors;
+    private final Consumer<BatchPlanStats.Batch> batchPlans;
 
     /**
      * The three consumers receive counts as windows finish (accumulators, in Spark); {@code rowErrors}
@@ -54,6 +56,13 @@ public final class PartitionRunner {
      */
     public PartitionRunner(RunSettings settings, EngineTask task, StructType inputSchema, LongConsumer rowsDone,
             LongConsumer tokensDone, Consumer<Map<String, Long>> rowErrors) {
+        this(settings, task, inputSchema, rowsDone, tokensDone, rowErrors, batch -> { });
+    }
+
+    /** As above; {@code batchPlans} also receives every micro-batch as it is planned. */
+    public PartitionRunner(RunSettings settings, EngineTask task, StructType inputSchema, LongConsumer rowsDone,
+            LongConsumer tokensDone, Consumer<Map<String, Long>> rowErrors, Consumer<BatchPlanStats.Batch> batchPlans) {
+        this.batchPlans = batchPlans;
         this.settings = settings;
         this.task = task;
         this.inputSchema = inputSchema;
@@ -67,6 +76,7 @@ public final class PartitionRunner {
     private static final class Pending {
         final Row row;
         Prepared prepared;
+        long kvBytes;
         String error;
         ErrorKind kind;
         Object[] results;
@@ -90,6 +100,11 @@ public final class PartitionRunner {
         TaskContext context = TaskContext.get();
         PltModel model = ModelRegistry.get(context == null ? settings.model()
                 : GpuAssignment.resolve(settings.model(), scala.jdk.javaapi.CollectionConverters.asJava(context.resources())));
+        KvBudget budget = KvBudget.forThisExecutor(settings.kvBudgetBytes());
+        if (LOGGED_BUDGETS.add(budget)) { // once per executor JVM, not once per partition
+            LOG.info("KV-cache budget: {} per task ({} per executor, {} task slots)",
+                    KvBudget.size(budget.perTaskBytes()), KvBudget.size(budget.executorBytes()), budget.taskSlots());
+        }
         BufferAllocator allocator = new RootAllocator(Long.MAX_VALUE);
         if (context != null) {
             context.addTaskCompletionListener((org.apache.spark.util.TaskCompletionListener) ctx -> allocator.close());
@@ -100,7 +115,7 @@ public final class PartitionRunner {
             @Override
             public boolean hasNext() {
                 while (!ready.hasNext() && rows.hasNext()) {
-                    ready = processWindow(model, allocator, rows).iterator();
+                    ready = processWindow(model, allocator, budget.perTaskBytes(), rows).iterator();
                 }
                 boolean more = ready.hasNext();
                 if (!more && context == null) {
@@ -119,12 +134,17 @@ public final class PartitionRunner {
         };
     }
 
-    private List<Row> processWindow(PltModel model, BufferAllocator allocator, Iterator<Row> rows) {
+    private List<Row> processWindow(PltModel model, BufferAllocator allocator, long kvBudget, Iterator<Row> rows) {
         List<Pending> window = new ArrayList<>();
         while (rows.hasNext() && window.size() < settings.sortWindow()) {
             Pending p = new Pending(rows.next());
             try {
                 p.prepared = task.prepare(model, p.row);
+                p.kvBytes = KvBudget.bytesOf(model, p.prepared);
+                if (p.kvBytes > kvBudget) {
+                    // Running it alone would still break the bound the budget promises: refuse the row.
+                    throw new KvBudgetExceededException(p.kvBytes, kvBudget);
+                }
             } catch (RuntimeException e) {
                 p.fail(e);
             }
@@ -132,8 +152,10 @@ public final class PartitionRunner {
         }
         List<Pending> runnable = new ArrayList<>(window.stream().filter(p -> p.error == null).toList());
         runnable.sort(Comparator.comparingInt((Pending p) -> p.prepared.cost()).reversed());
-        for (List<Pending> batch : MicroBatcher.split(runnable, p -> p.prepared.cost(), settings.maxBatchRows(),
-                settings.maxBatchTokens())) {
+        for (List<Pending> batch : MicroBatcher.split(runnable, p -> p.prepared.cost(), p -> p.kvBytes,
+                settings.maxBatchRows(), settings.maxBatchTokens(), kvBudget)) {
+            batchPlans.accept(new BatchPlanStats.Batch(batch.size(), batch.stream().mapToLong(p -> p.kvBytes).sum(),
+                    kvBudget));
             try {
                 runBatch(model, allocator, batch);
             } catch (RuntimeException batchFailure) {

@@ -1,6 +1,7 @@
 package dev.plt.udfs.ml;
 
 import dev.plt.model.inference.LengthLimit;
+import dev.plt.udfs.batch.BatchPlanStats;
 import dev.plt.udfs.batch.EngineTask;
 import dev.plt.udfs.batch.ErrorKindCounts;
 import dev.plt.udfs.batch.OutputContract;
@@ -42,6 +43,7 @@ public abstract class PltTransformer extends Transformer implements DefaultParam
     private transient LongAccumulator tokensDone;
     private transient LongAccumulator rowErrors;
     private transient ErrorKindCounts errorKinds;
+    private transient BatchPlanStats batchPlan;
     private final Param<String> modelPath;
     private final Param<String> modelId;
     private final Param<String> inputCol;
@@ -49,6 +51,7 @@ public abstract class PltTransformer extends Transformer implements DefaultParam
     private final IntParam batchSize;
     private final LongParam maxBatchTokens;
     private final IntParam sortWindow;
+    private final LongParam kvBudget;
     private final IntParam threads;
     private final Param<String> backend;
     private final Param<String> enginePath;
@@ -65,6 +68,8 @@ public abstract class PltTransformer extends Transformer implements DefaultParam
         batchSize = new IntParam(this, "batchSize", "rows per engine micro-batch", ParamValidators.gtEq(1));
         maxBatchTokens = new LongParam(this, "maxBatchTokens", "tokens per engine micro-batch", ParamValidators.gtEq(1));
         sortWindow = new IntParam(this, "sortWindow", "rows read ahead and sorted by length", ParamValidators.gtEq(1));
+        kvBudget = new LongParam(this, "kvBudget", "KV-cache bytes per executor, split between its task slots "
+                + "(0: half the executor's max heap)", ParamValidators.gtEq(0));
         threads = new IntParam(this, "threads", "engine threads per executor (0: spark.task.cpus)", ParamValidators.gtEq(0));
         backend = new Param<>(this, "backend", "kernel backend: auto, vector, vector-256, vector-512, scalar");
         enginePath = new Param<>(this, "enginePath", "fast or reference");
@@ -77,6 +82,7 @@ public abstract class PltTransformer extends Transformer implements DefaultParam
         setDefault(batchSize, 16);
         setDefault(maxBatchTokens, 16384L);
         setDefault(sortWindow, 1024);
+        setDefault(kvBudget, 0L);
         setDefault(threads, 0);
         setDefault(backend, "auto");
         setDefault(enginePath, "fast");
@@ -99,6 +105,7 @@ public abstract class PltTransformer extends Transformer implements DefaultParam
     public IntParam batchSize() { return batchSize; }
     public LongParam maxBatchTokens() { return maxBatchTokens; }
     public IntParam sortWindow() { return sortWindow; }
+    public LongParam kvBudget() { return kvBudget; }
     public IntParam threads() { return threads; }
     public Param<String> backend() { return backend; }
     public Param<String> enginePath() { return enginePath; }
@@ -117,6 +124,7 @@ public abstract class PltTransformer extends Transformer implements DefaultParam
     public PltTransformer setBatchSize(int value) { set(batchSize, value); return this; }
     public PltTransformer setMaxBatchTokens(long value) { set(maxBatchTokens, value); return this; }
     public PltTransformer setSortWindow(int value) { set(sortWindow, value); return this; }
+    public PltTransformer setKvBudget(long bytes) { set(kvBudget, bytes); return this; }
     public PltTransformer setThreads(int value) { set(threads, value); return this; }
     public PltTransformer setBackend(String value) { set(backend, value); return this; }
     public PltTransformer setEnginePath(String value) { set(enginePath, value); return this; }
@@ -183,11 +191,14 @@ public abstract class PltTransformer extends Transformer implements DefaultParam
         tokensDone = tokens;
         rowErrors = errors;
         errorKinds = kinds;
+        BatchPlanStats plan = new BatchPlanStats();
+        spark.sparkContext().register(plan, "plt micro-batch plan");
+        batchPlan = plan;
         MapPartitionsFunction<Row, Row> body = partition -> new PartitionRunner(settings, task, input, rows::add,
                 tokens::add, counts -> {
                     errors.add(counts.values().stream().mapToLong(Long::longValue).sum());
                     kinds.add(counts);
-                }).run(partition);
+                }, plan::add).run(partition);
         return withRawText(dataset.toDF()).mapPartitions(body, Encoders.row(output));
     }
 
@@ -232,6 +243,11 @@ public abstract class PltTransformer extends Transformer implements DefaultParam
         return errorKinds;
     }
 
+    /** The micro-batches of the last {@link #transform}: count, largest KV bytes, largest share of the budget. */
+    public BatchPlanStats batchPlan() {
+        return batchPlan;
+    }
+
     RunSettings runSettings(SparkSession spark) {
         int engineThreads = (Integer) $(threads);
         if (engineThreads == 0) {
@@ -240,7 +256,7 @@ public abstract class PltTransformer extends Transformer implements DefaultParam
         String path = $(modelPath);
         String id = isDefined(modelId) ? $(modelId) : Path.of(path).getFileName().toString();
         return new RunSettings(new ModelKey(path, engineThreads, $(backend), $(enginePath), 256), id,
-                getBatchSize(), getMaxBatchTokens(), (Integer) $(sortWindow));
+                getBatchSize(), getMaxBatchTokens(), (Integer) $(sortWindow), (Long) $(kvBudget));
     }
 
     @Override

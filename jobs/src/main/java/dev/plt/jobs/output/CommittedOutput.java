@@ -1,0 +1,106 @@
+package dev.plt.jobs.output;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.List;
+import java.util.stream.Stream;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SaveMode;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * The output directory of a score/generate job, written so that an interrupted job loses only the
+ * partitions it was still computing. Each task writes one part file and, when the task commits,
+ * Hadoop's file committer (algorithm 2) renames it into the directory: a part file appears complete
+ * or not at all, and it stays there whether or not the job ever commits (Spark's default, algorithm
+ * 1, keeps task output under {@code _temporary} until job commit and so loses all of it when the
+ * driver dies). A retried task writes the same file name (partition number and write-job id) and
+ * replaces its earlier copy, so a retry never duplicates rows. Every run appends files with its own
+ * write-job id; readers skip {@code _temporary} and the {@code _}-prefixed manifest.
+ *
+ * <p>The rename is atomic on local and HDFS-like file systems; on object stores (S3) it is a copy,
+ * and this guarantee needs a committer made for them.
+ */
+public final class CommittedOutput {
+    private final Path dir;
+    private final String format;
+
+    /** @param format parquet or jsonl */
+    public CommittedOutput(Path dir, String format) {
+        if (!format.equals("parquet") && !format.equals("jsonl")) {
+            throw new IllegalArgumentException("--output-format must be parquet or jsonl, got '" + format + "'");
+        }
+        this.dir = dir;
+        this.format = format;
+    }
+
+    public Path dir() {
+        return dir;
+    }
+
+    public boolean exists() {
+        return Files.exists(dir);
+    }
+
+    /** Deletes the directory and everything in it (--overwrite). */
+    public void delete() {
+        if (!exists()) {
+            return;
+        }
+        try (Stream<Path> walk = Files.walk(dir)) {
+            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("--overwrite: cannot delete " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    public void create() {
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new UncheckedIOException("--output: cannot create " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The committed part files (what a reader of the directory sees). */
+    public List<Path> partFiles() {
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.filter(p -> p.getFileName().toString().startsWith("part-")).sorted().toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The row ids of every committed row (one column, {@code row_id}). */
+    public Dataset<Row> committedRowIds(SparkSession spark) {
+        StructType idOnly = new StructType().add(RowIds.COLUMN, DataTypes.StringType);
+        if (partFiles().isEmpty()) {
+            return spark.createDataFrame(List.of(), idOnly);
+        }
+        // With the schema given, Parquet reads only the id column and an empty directory is no error.
+        var reader = spark.read().schema(idOnly);
+        Dataset<Row> rows = format.equals("jsonl") ? reader.json(dir.toString()) : reader.parquet(dir.toString());
+        return rows.select(RowIds.COLUMN);
+    }
+
+    /** Appends {@code rows}, each task's part file committed into the directory on its own. */
+    public void append(Dataset<Row> rows) {
+        var writer = rows.write().mode(SaveMode.Append)
+                .option("mapreduce.fileoutputcommitter.algorithm.version", "2")
+                // One file per task, so that a task's rows are committed by one rename.
+                .option("maxRecordsPerFile", "0");
+        if (format.equals("jsonl")) {
+            writer.json(dir.toString());
+        } else {
+            writer.parquet(dir.toString());
+        }
+    }
+}
