@@ -18,7 +18,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 @Command(name = "bench", mixinStandardHelpOptions = true,
-        description = {"Measures the engine on one random ~125M-parameter model in several families built from the "
+        description = {"Measures the engine on one random ~150M-parameter model in several families built from the "
                 + "same weights (non-loop, vanilla loop-2/3, PLT-2/3): decode ms/step per batch size, prefill "
                 + "tokens/s, KV bytes per sequence, batch-1 decode against the read-bandwidth roofline, ratios "
                 + "and the issue's targets; optionally the DJL/PyTorch peer (bin/plt-peer) and the Spark job path.",

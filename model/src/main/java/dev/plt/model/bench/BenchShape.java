@@ -13,9 +13,9 @@ import dev.plt.model.testing.RandomCheckpoint;
 public record BenchShape(int hidden, int intermediate, int layers, int heads, int kvHeads, int headDim, int vocab,
         int window, long seed) {
 
-    /** The measured shape: Llama-style d=768, 12 layers, SwiGLU 2048, GQA 12/4 heads, 32k vocab (125M params). */
+    /** The measured shape: Llama-style d=768, 16 layers, SwiGLU 2048, GQA 12/4 heads, 32k vocab (150M params). */
     public static BenchShape full() {
-        return new BenchShape(768, 2048, 12, 12, 4, 64, 32000, 64, 1);
+        return new BenchShape(768, 2048, 16, 12, 4, 64, 32000, 64, 1);
     }
 
     /** A tiny shape that runs every step of the bench in seconds: for tests and trying options out. */
