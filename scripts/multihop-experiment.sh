@@ -41,4 +41,4 @@ for name in "${models[@]}"; do
 done
 
 # The cost columns: batch-1 decode ms/token (median of 5 rounds over the five models) and KV bytes at 1,024 tokens.
-bin/plt bench --models "$(IFS=,; echo "${models[*]/#/$out/}")" --rounds 5 | tee "$out/bench-models.md"
+bin/plt bench --models "$(IFS=,; echo "${models[*]/#/$out/}")" --rounds 5 --steps 200 --warmup-steps 50 | tee "$out/bench-models.md"
