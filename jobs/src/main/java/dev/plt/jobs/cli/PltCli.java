@@ -41,6 +41,9 @@ public final class PltCli implements Runnable {
         defaultsFile().ifPresent(file -> cli.setDefaultValueProvider(new CommandLine.PropertiesDefaultProvider(file)));
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             commandLine.getErr().println("plt " + commandLine.getCommandName() + ": " + describe(e));
+            if (System.getenv("PLT_DEBUG") != null) { // the one line is for users; the trace is for a bug report
+                e.printStackTrace(new java.io.PrintWriter(commandLine.getErr(), true));
+            }
             return EXIT_BAD_SETUP;
         });
         return cli.execute(args);

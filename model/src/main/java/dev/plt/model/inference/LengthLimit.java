@@ -67,7 +67,7 @@ public record LengthLimit(int maxLength, Overlong overlong) implements Serializa
         if (maxLength == 0) {
             throw new IllegalStateException("resolve the limit with forModel(config) first");
         }
-        int room = maxLength - reserved;
+        int room = maxLength - reserved; // reserved is -1 for a scored sequence (fitScored)
         if (ids.length <= room) {
             return ids;
         }
@@ -75,8 +75,19 @@ public record LengthLimit(int maxLength, Overlong overlong) implements Serializa
             throw new InvalidInputException(ErrorKind.TOO_LONG, ids.length + " tokens"
                     + (reserved > 0 ? " + " + reserved + " more positions (tokens to generate or score)" : "")
                     + " exceed the length limit of " + maxLength + " (max_position_embeddings or --max-length)"
+                    + (reserved < 0 ? ", plus the scored last token" : "")
                     + (room < 1 ? "" : "; --overlong truncate-left would keep the last " + room));
         }
         return Arrays.copyOfRange(ids, ids.length - room, ids.length);
+    }
+
+    /**
+     * A sequence to score: every token but the first is a target and the last is never fed as context
+     * (see {@link Scorer#score}), so it uses one position fewer than it has tokens and may hold
+     * {@code maxLength + 1} tokens. A rolling perplexity window of {@code maxLength} predictions is
+     * exactly that long.
+     */
+    public int[] fitScored(int[] ids) {
+        return fit(ids, -1);
     }
 }

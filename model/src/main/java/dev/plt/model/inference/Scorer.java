@@ -18,14 +18,27 @@ public final class Scorer {
         this.path = path;
     }
 
-    /** Token log-probs of every sequence, computed as one batch. */
+    /**
+     * Token log-probs of every sequence, computed as one batch. The last token of a sequence is only a
+     * target: it is never fed, so a sequence of n tokens uses n - 1 positions.
+     */
     public List<TokenScores> score(List<int[]> sequences) {
         List<Sequence> states = new ArrayList<>();
+        List<int[]> fed = new ArrayList<>();
+        List<Integer> owners = new ArrayList<>();
         for (int i = 0; i < sequences.size(); i++) {
-            states.add(path.start());
+            int[] tokens = sequences.get(i);
+            if (tokens.length >= 2) { // a single token has nothing to predict
+                states.add(path.start());
+                fed.add(java.util.Arrays.copyOf(tokens, tokens.length - 1));
+                owners.add(i);
+            }
         }
         PromptScores scores = new PromptScores(sequences, path.config().vocabSize());
-        path.append(states, sequences, true, scores::accept);
+        if (!fed.isEmpty()) {
+            path.append(states, fed, true, (s, position, logits, off) -> scores.accept(owners.get(s), position, logits,
+                    off));
+        }
         return scores.result();
     }
 

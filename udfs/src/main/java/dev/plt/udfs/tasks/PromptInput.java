@@ -33,13 +33,22 @@ public record PromptInput(String textColumn, String idsColumn, LengthLimit limit
 
     /** The prompt's ids, checked and fitted to the length limit with {@code reserved} positions after them. */
     public int[] tokens(PltModel model, Row row, int reserved) {
+        return limit.forModel(model.config()).fit(checkedIds(model, row), reserved);
+    }
+
+    /** A sequence to score, checked and fitted: its last token is a target only (LengthLimit#fitScored). */
+    public int[] scoredTokens(PltModel model, Row row) {
+        return limit.forModel(model.config()).fitScored(checkedIds(model, row));
+    }
+
+    private int[] checkedIds(PltModel model, Row row) {
         int index = row.fieldIndex(column());
         if (row.isNullAt(index)) {
             throw new InvalidInputException(ErrorKind.NULL_INPUT, "column '" + column() + "' is null");
         }
         int[] ids = textColumn != null ? model.requireTokenizer().encode(text(row, index)) : ids(model, row, index);
         model.validate(ids);
-        return limit.forModel(model.config()).fit(ids, reserved);
+        return ids;
     }
 
     private String text(Row row, int index) {

@@ -36,7 +36,7 @@ public record ScoreTask(PromptInput input, boolean perTokenLogprobs) implements 
 
     @Override
     public Prepared prepare(PltModel model, Row row) {
-        return Prepared.prompt(input.tokens(model, row, 0), 0);
+        return Prepared.prompt(input.scoredTokens(model, row), 0);
     }
 
     @Override
