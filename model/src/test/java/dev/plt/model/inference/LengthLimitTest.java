@@ -43,6 +43,13 @@ class LengthLimitTest {
     }
 
     @Test
+    void aScoredSequenceMayHoldOneTokenMoreThanItsPositions() {
+        assertSame(TEN, new LengthLimit(9, Overlong.ERROR).fitScored(TEN), "10 tokens feed 9 positions");
+        assertThrows(InvalidInputException.class, () -> new LengthLimit(8, Overlong.ERROR).fitScored(TEN));
+        assertArrayEquals(new int[] {6, 7, 8, 9}, new LengthLimit(3, Overlong.TRUNCATE_LEFT).fitScored(TEN));
+    }
+
+    @Test
     void zeroMeansTheModelsMaxPositionEmbeddings() throws Exception {
         String json = new ObjectMapper().writeValueAsString(RandomCheckpoint.config(RandomCheckpoint.Spec.small()));
         ModelConfig config = ConfigLoader.parse("config.json", json);

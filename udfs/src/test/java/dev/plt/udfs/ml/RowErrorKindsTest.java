@@ -121,9 +121,10 @@ class RowErrorKindsTest {
         scorer.setMaxLength(16).setOverlong("truncate-left");
         Row row = score(scorer, rows.filter("id = 4")).get(0);
         assertNull(error(row));
-        assertEquals(16, row.getInt(row.fieldIndex(OutputContract.PROMPT_TOKENS)));
-        int[] last16 = direct.tokenizer().encode(LONG.substring(4));
-        assertEquals(direct.score(List.of(last16)).get(0).total(), row.getDouble(row.fieldIndex("total_logprob")), 0.0);
+        // A scored row's last token is a target only, so 16 positions hold 17 tokens (LengthLimit#fitScored).
+        assertEquals(17, row.getInt(row.fieldIndex(OutputContract.PROMPT_TOKENS)));
+        int[] last17 = direct.tokenizer().encode(LONG.substring(3));
+        assertEquals(direct.score(List.of(last17)).get(0).total(), row.getDouble(row.fieldIndex("total_logprob")), 0.0);
     }
 
     @Test
