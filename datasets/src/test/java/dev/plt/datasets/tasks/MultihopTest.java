@@ -5,13 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.plt.datasets.tasks.multihop.MultihopGenerator;
-import dev.plt.datasets.tasks.multihop.MultihopJsonl;
 import dev.plt.datasets.tasks.multihop.MultihopProblem;
 import dev.plt.datasets.tasks.multihop.MultihopSource;
 import dev.plt.datasets.tasks.multihop.MultihopSpec;
-import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -20,7 +17,6 @@ import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 class MultihopTest {
     private static final Pattern STATEMENT = Pattern.compile("([a-z]+)=([a-z]+|[0-9])\\.");
@@ -110,18 +106,6 @@ class MultihopTest {
         assertEquals(10, s.requests().size());
         assertEquals(" 0", ((LoglikelihoodRequest) s.requests().get(0)).continuation());
         assertEquals(s.doc().get("answer"), Integer.toString(s.gold()));
-    }
-
-    @Test
-    void trainingJsonlHasPromptAndAnswer(@TempDir Path dir) {
-        Path out = dir.resolve("train.jsonl");
-        MultihopSpec spec = new MultihopSpec(9, "train", 20, 2, 3);
-        assertEquals(20, MultihopJsonl.write(out, spec));
-        List<JsonNode> rows = JsonLines.read(out);
-        MultihopProblem first = MultihopGenerator.generate(spec).get(0);
-        assertEquals(first.prompt(), rows.get(0).get("prompt").asText());
-        assertEquals(first.answerText(), rows.get(0).get("answer").asText());
-        assertEquals(2, rows.get(0).size(), "only prompt and answer");
     }
 
     @Test

@@ -2,12 +2,12 @@ package dev.plt.jobs.bench;
 
 import dev.plt.model.bench.DecodeLatency;
 import dev.plt.model.bench.KvBytes;
+import dev.plt.model.bench.Stats;
 import dev.plt.model.config.ModelConfig;
 import dev.plt.model.inference.EngineOptions;
 import dev.plt.model.inference.PltModel;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.Consumer;
@@ -32,9 +32,16 @@ public final class CheckpointBench {
     public static List<Row> run(List<Path> models, EngineOptions options, int promptTokens, int warmup, int steps,
             int rounds, int kvTokens, Consumer<String> progress) {
         double[][] medians = new double[models.size()][rounds];
+        Row[] described = new Row[models.size()]; // what does not change between rounds, taken in round 1
         for (int round = 0; round < rounds; round++) {
             for (int m = 0; m < models.size(); m++) {
                 try (PltModel model = PltModel.load(models.get(m), options)) {
+                    if (described[m] == null) {
+                        ModelConfig config = model.config();
+                        described[m] = new Row(models.get(m).getFileName().toString(), family(config),
+                                model.weights().parameterCount(), Double.NaN, KvBytes.filledCaches(config, kvTokens),
+                                KvBytes.formula(config, kvTokens));
+                    }
                     DecodeLatency.Timing t = DecodeLatency.measure(model.path(), List.of(1), promptTokens, warmup,
                             steps, SEED).get(0);
                     medians[m][round] = t.stepMs().median();
@@ -45,13 +52,9 @@ public final class CheckpointBench {
         }
         List<Row> rows = new ArrayList<>();
         for (int m = 0; m < models.size(); m++) {
-            try (PltModel model = PltModel.load(models.get(m), options)) {
-                ModelConfig config = model.config();
-                double[] sorted = medians[m].clone();
-                Arrays.sort(sorted);
-                rows.add(new Row(models.get(m).getFileName().toString(), family(config), model.weights().parameterCount(),
-                        sorted[rounds / 2], KvBytes.filledCaches(config, kvTokens), KvBytes.formula(config, kvTokens)));
-            }
+            Row d = described[m];
+            rows.add(new Row(d.model(), d.family(), d.parameters(), Stats.of(medians[m]).median(), d.kvBytes(),
+                    d.kvFormula()));
         }
         return rows;
     }

@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.plt.datasets.tasks.multihop.MultihopGenerator;
+import dev.plt.datasets.tasks.multihop.MultihopProblem;
+import dev.plt.datasets.tasks.multihop.MultihopSpec;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -31,6 +33,11 @@ class TaskDataCommandTest {
                 "--task-option", "n=50", "--output", out.toString()));
         List<String> lines = Files.readAllLines(out);
         assertEquals(200, lines.size(), "50 problems for each of the 4 default depths");
+        MultihopProblem first = MultihopGenerator.generate(new MultihopSpec(1, "train", 50, 1, 4)).get(0);
+        JsonNode firstRow = JSON.readTree(lines.get(0));
+        assertEquals(first.prompt(), firstRow.get("prompt").asText());
+        assertEquals(first.answerText(), firstRow.get("answer").asText());
+        assertEquals(2, firstRow.size(), "only prompt and answer");
         Set<Integer> depths = new HashSet<>();
         for (String line : lines) {
             JsonNode row = JSON.readTree(line);
