@@ -13,11 +13,21 @@ import dev.plt.model.config.ModelConfig;
 import dev.plt.model.inference.LengthLimit;
 import dev.plt.model.inference.PltModel;
 import dev.plt.udfs.batch.ErrorKindCounts;
-import java.nio.file.Files;
+import dev.plt.jobs.output.ModelFingerprint;
+import dev.plt.jobs.output.OutputGuard;
+import dev.plt.jobs.output.OutputLocation;
+import dev.plt.jobs.output.OutputLock;
+import dev.plt.jobs.output.RunManifest;
+import dev.plt.jobs.output.StagedOutput;
+import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.SortedMap;
+import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
@@ -43,10 +53,12 @@ public final class EvaluateCommand implements Callable<Integer> {
     @Option(names = "--limit", paramLabel = "N", description = "Evaluate the first N samples only.")
     Integer limit;
 
-    @Option(names = "--output", required = true, paramLabel = "DIR", description = "Output directory.")
-    Path output;
+    @Option(names = "--output", required = true, paramLabel = "DIR",
+            description = "Output directory: a path or any Hadoop file system URI (file://, hdfs://, ...).")
+    String output;
 
-    @Option(names = "--overwrite", description = "Write into an existing output directory.")
+    @Option(names = "--overwrite", description = "Replace the output directory if it exists and is the output of an "
+            + "earlier plt job (it holds nothing else); the new output is written beside it and swapped in at the end.")
     boolean overwrite;
 
     @Option(names = "--batch-size", defaultValue = "16", description = "Rows per engine micro-batch. Default: ${DEFAULT-VALUE}.")
@@ -64,14 +76,20 @@ public final class EvaluateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        OptionRanges.atLeast("--batch-size", batchSize, 1);
+        OptionRanges.atLeastIfGiven("--partitions", partitions, 1);
+        OptionRanges.atLeastIfGiven("--limit", limit, 1);
+        modelOptions.validate();
         Path modelDir = modelOptions.modelDirectory().toRealPath();
         ModelConfig config = PltModel.check(modelDir); // a bad model fails here, before Spark starts
         LengthLimit lengthLimit = lengthOptions.limit(LengthLimit.Overlong.TRUNCATE_LEFT).forModel(config);
         int contextLength = lengthLimit.maxLength();
-        if (Files.exists(output) && !overwrite) {
-            throw new IllegalArgumentException("--output " + output + " already exists (use --overwrite to write into it)");
-        }
         long kvBudgetBytes = kvBudget.bytes();
+        List<OutputGuard.Protected> protect = new ArrayList<>();
+        protect.add(new OutputGuard.Protected("the model directory", modelDir));
+        taskSelection.dataPaths().forEach(p -> protect.add(new OutputGuard.Protected("the task data", p)));
+        OutputLocation out = OutputLocation.of("--output", output, sparkOptions.hadoopConfiguration());
+        OutputGuard.Plan plan = OutputGuard.check(out, protect, overwrite, false, "");
         Task task = taskSelection.createTask();
         List<Sample> samples = task.samples();
         if (limit != null) {
@@ -80,6 +98,23 @@ public final class EvaluateCommand implements Callable<Integer> {
         if (samples.isEmpty()) {
             throw new IllegalArgumentException("task '" + taskSelection.taskName() + "' has no samples to evaluate");
         }
+        try (OutputLock lock = OutputLock.acquire(out, "plt evaluate")) {
+            // Written beside the output and moved into place at the end: a partial evaluation is of no use.
+            StagedOutput staged = StagedOutput.begin(out, plan, true);
+            try {
+                int exit = evaluate(staged.target(), modelDir, contextLength, lengthLimit, kvBudgetBytes, task, samples);
+                staged.commit();
+                System.out.println("report: " + out.child("report.html").given());
+                return exit;
+            } catch (Exception | Error e) {
+                staged.abandon();
+                throw e;
+            }
+        }
+    }
+
+    private int evaluate(OutputLocation target, Path modelDir, int contextLength, LengthLimit lengthLimit,
+            long kvBudgetBytes, Task task, List<Sample> samples) throws IOException {
         String modelId = modelDir.getFileName().toString();
         SparkSession spark = sparkOptions.session("plt evaluate " + taskSelection.taskName());
         try {
@@ -88,14 +123,13 @@ public final class EvaluateCommand implements Callable<Integer> {
             int parts = partitions != null ? partitions : 8 * spark.sparkContext().defaultParallelism();
             Evaluation evaluation = new Evaluation(spark, modelDir, modelId, parts, contextLength, transformer -> {
                 transformer.setBatchSize(batchSize).setKvBudget(kvBudgetBytes).setBackend(modelOptions.backend())
-                        .setEnginePath(modelOptions.path()).setMaxLength(contextLength)
-                        .setOverlong(lengthLimit.overlong().option());
+                        .setEnginePath(modelOptions.path()).setPrefillChunk(modelOptions.prefillChunk())
+                        .setMaxLength(contextLength).setOverlong(lengthLimit.overlong().option());
                 if (modelOptions.threads() != null) {
                     transformer.setThreads(modelOptions.threads());
                 }
             });
             EvaluationResult result = evaluation.run(task, samples);
-            Files.createDirectories(output);
             Map<String, Object> settings = new LinkedHashMap<>();
             settings.put("model", modelDir.toString());
             settings.put("task_options", taskSelection.taskOptions());
@@ -105,14 +139,31 @@ public final class EvaluateCommand implements Callable<Integer> {
             settings.put("overlong", lengthLimit.overlong().option());
             settings.put("partitions", parts);
             settings.put("master", spark.sparkContext().master());
-            MetricsJson.write(output.resolve("metrics.json"), MetricsJson.toJson(result, settings));
-            SamplesTable.write(spark, result.samples(), output.resolve("samples").toString());
-            HtmlReport.write(output.resolve("report.html"), result);
+            target.mkdirs();
+            runManifest(modelDir, contextLength, lengthLimit).write(target, null, null);
+            target.child("metrics.json").writeAtomically(MetricsJson.bytes(MetricsJson.toJson(result, settings)));
+            SamplesTable.write(spark, result.samples(), target.child("samples").path().toString());
+            target.child("report.html").writeAtomically(HtmlReport.bytes(result));
+            RunManifest.recordRun(target, Map.of("finished", Instant.now().toString(), "samples",
+                    result.metrics().samples(), "errors", result.errors(), "seconds", result.seconds()));
             printSummary(result);
             return failOnError && result.errors() > 0 ? PltCli.EXIT_ROW_ERRORS : 0;
         } finally {
             spark.stop();
         }
+    }
+
+    /** The settings that decide this evaluation's values, recorded in the output's run record. */
+    private RunManifest runManifest(Path modelDir, int contextLength, LengthLimit lengthLimit) {
+        SortedMap<String, String> settings = new TreeMap<>();
+        settings.put("job", "evaluate");
+        settings.put("model_fingerprint", ModelFingerprint.of(modelDir));
+        settings.put("task", taskSelection.taskName());
+        settings.put("task_options", new TreeMap<>(taskSelection.taskOptions()).toString());
+        settings.put("limit", String.valueOf(limit));
+        settings.put("max_length", Integer.toString(contextLength));
+        settings.put("overlong", lengthLimit.overlong().option());
+        return new RunManifest(settings);
     }
 
     private void printSummary(EvaluationResult r) {
@@ -127,8 +178,7 @@ public final class EvaluateCommand implements Callable<Integer> {
                     Double.isFinite(stderr) ? String.format("%.4f", stderr) : "-");
         }
         if (!r.metrics().bySubject().isEmpty()) {
-            System.out.printf("(%d subjects: see %s)%n", r.metrics().bySubject().size(), output.resolve("metrics.json"));
+            System.out.printf("(%d subjects: see metrics.json in %s)%n", r.metrics().bySubject().size(), output);
         }
-        System.out.println("report: " + output.resolve("report.html"));
     }
 }

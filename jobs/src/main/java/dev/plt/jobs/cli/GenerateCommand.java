@@ -37,6 +37,14 @@ public final class GenerateCommand extends BatchJobCommand {
     }
 
     @Override
+    protected void validateJobOptions() {
+        OptionRanges.atLeast("--max-new-tokens", maxNewTokens, 0);
+        OptionRanges.between("--temperature", temperature, 0, false, 100);
+        OptionRanges.atLeast("--top-k", topK, 0);
+        OptionRanges.between("--top-p", topP, 0, true, 1);
+    }
+
+    @Override
     protected PltTransformer transformer() {
         return new PltGenerator().setMaxNewTokens(maxNewTokens).setTemperature(temperature).setTopK(topK)
                 .setTopP(topP).setSeed(seed).setStop(stop.toArray(String[]::new));

@@ -38,13 +38,24 @@ public final class ModelOptions {
 
     /** Engine threads asked for on the command line, or null for the default. */
     public Integer threads() {
-        return threads;
+        return OptionRanges.atLeastIfGiven("--threads", threads, 1);
+    }
+
+    /** Positions per prefill pass. */
+    public int prefillChunk() {
+        return OptionRanges.atLeast("--prefill-chunk", prefillChunk, 1);
+    }
+
+    /** Checks every numeric option, so a bad one fails before any work. */
+    public void validate() {
+        threads();
+        prefillChunk();
     }
 
     public EngineOptions engineOptions() {
         EngineOptions options = EngineOptions.defaults().withBackend(backend).withPath(path)
-                .withPrefillChunk(prefillChunk);
-        return threads == null ? options : options.withThreads(threads);
+                .withPrefillChunk(prefillChunk());
+        return threads() == null ? options : options.withThreads(threads);
     }
 
     public Path modelDirectory() {

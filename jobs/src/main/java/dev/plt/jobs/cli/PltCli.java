@@ -39,6 +39,13 @@ public final class PltCli implements Runnable {
         CommandLine cli = new CommandLine(new PltCli());
         cli.setErr(err);
         defaultsFile().ifPresent(file -> cli.setDefaultValueProvider(new CommandLine.PropertiesDefaultProvider(file)));
+        cli.setParameterExceptionHandler((e, arguments) -> {
+            // One line for a scheduler's log, not the whole usage text: the option and what is wrong with it.
+            String command = e.getCommandLine().getCommandName();
+            e.getCommandLine().getErr().println("plt " + command + ": " + firstLine(e.getMessage()) + " (see: plt "
+                    + (command.equals("plt") ? "" : command + " ") + "--help)");
+            return EXIT_BAD_SETUP;
+        });
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             commandLine.getErr().println("plt " + commandLine.getCommandName() + ": " + describe(e));
             if (System.getenv("PLT_DEBUG") != null) { // the one line is for users; the trace is for a bug report
@@ -46,7 +53,13 @@ public final class PltCli implements Runnable {
             }
             return EXIT_BAD_SETUP;
         });
-        return cli.execute(args);
+        try {
+            return cli.execute(args);
+        } catch (OutOfMemoryError | StackOverflowError e) {
+            // The JVM's own limits: one line with what to do, not a trace (picocli passes Errors through).
+            err.println("plt: " + describe(e));
+            return EXIT_BAD_SETUP;
+        }
     }
 
     /** conf/plt.properties of the installation (or $PLT_DEFAULTS): option defaults the command line overrides. */
@@ -69,8 +82,20 @@ public final class PltCli implements Runnable {
                 return firstLine(t.getMessage());
             }
         }
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof OutOfMemoryError) {
+                return "out of memory (" + firstLine(t.getMessage()) + "): give the JVM more heap (PLT_JAVA_OPTS=-Xmx8g, "
+                        + "or spark.driver/executor.memory) or lower --batch-size / --kv-budget";
+            }
+            if (t instanceof StackOverflowError) {
+                return "stack overflow: an input nested too deeply? give the JVM a larger stack (PLT_JAVA_OPTS=-Xss8m)";
+            }
+        }
         if (e instanceof IllegalArgumentException || e instanceof java.io.UncheckedIOException) {
             return firstLine(e.getMessage());
+        }
+        if (dev.plt.jobs.output.OutputErrors.isStorageFailure(e)) {
+            return dev.plt.jobs.output.OutputErrors.describe(e); // a full disk or a permission, inside Spark's trace
         }
         if (e instanceof java.nio.file.NoSuchFileException missing) {
             return missing.getFile() + ": no such file";

@@ -31,6 +31,18 @@ public final class TaskSelection {
         return taskOptions;
     }
 
+    /** The data paths given on the command line, which a job's output must stay clear of. */
+    public java.util.List<Path> dataPaths() {
+        java.util.List<Path> paths = new java.util.ArrayList<>();
+        if (data != null) {
+            paths.add(data);
+        }
+        if (datasetsRoot != null) {
+            paths.add(datasetsRoot);
+        }
+        return paths;
+    }
+
     /** The task from conf/tasks of this installation, with the command line's overrides. */
     public Task createTask() {
         Path root = ProjectLayout.findRoot(Path.of(System.getProperty("plt.home", ".")).toAbsolutePath())

@@ -1,10 +1,7 @@
 package dev.plt.jobs.evaluate;
 
 import dev.plt.datasets.tasks.metrics.MetricResult;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -21,10 +18,10 @@ public final class HtmlReport {
     private HtmlReport() {
     }
 
-    public static void write(Path file, EvaluationResult result) throws IOException {
+    public static byte[] bytes(EvaluationResult result) {
         // getBytes, not writeString: a lone surrogate in dataset text (a JSON escape) becomes '?' in the
         // report instead of failing the whole evaluation after its work is done.
-        Files.write(file, render(result).getBytes(StandardCharsets.UTF_8));
+        return render(result).getBytes(StandardCharsets.UTF_8);
     }
 
     static String render(EvaluationResult r) {

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.plt.datasets.tasks.metrics.MetricResult;
 import java.io.IOException;
-import java.nio.file.Path;
 import java.util.Map;
 
 /**
@@ -54,7 +53,7 @@ public final class MetricsJson {
         });
     }
 
-    public static void write(Path file, ObjectNode json) throws IOException {
-        JSON.writeValue(file.toFile(), json);
+    public static byte[] bytes(ObjectNode json) throws IOException {
+        return JSON.writeValueAsBytes(json);
     }
 }

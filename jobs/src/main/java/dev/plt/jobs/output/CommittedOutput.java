@@ -1,12 +1,7 @@
 package dev.plt.jobs.output;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.List;
-import java.util.stream.Stream;
+import org.apache.hadoop.fs.FileStatus;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
@@ -22,61 +17,37 @@ import org.apache.spark.sql.types.StructType;
  * 1, keeps task output under {@code _temporary} until job commit and so loses all of it when the
  * driver dies). A retried task writes the same file name (partition number and write-job id) and
  * replaces its earlier copy, so a retry never duplicates rows. Every run appends files with its own
- * write-job id; readers skip {@code _temporary} and the {@code _}-prefixed manifest.
+ * write-job id; readers skip {@code _temporary} and the {@code _}-prefixed run record.
  *
  * <p>The rename is atomic on local and HDFS-like file systems; on object stores (S3) it is a copy,
- * and this guarantee needs a committer made for them.
+ * and this guarantee needs a committer made for them (docs/RELIABILITY.md).
  */
 public final class CommittedOutput {
-    private final Path dir;
+    private final OutputLocation dir;
     private final String format;
 
     /** @param format parquet or jsonl */
-    public CommittedOutput(Path dir, String format) {
-        if (!format.equals("parquet") && !format.equals("jsonl")) {
-            throw new IllegalArgumentException("--output-format must be parquet or jsonl, got '" + format + "'");
-        }
+    public CommittedOutput(OutputLocation dir, String format) {
         this.dir = dir;
-        this.format = format;
+        this.format = checkFormat(format);
     }
 
-    public Path dir() {
+    /** Refuses an output format other than parquet or jsonl, naming the option. */
+    public static String checkFormat(String format) {
+        if (!"parquet".equals(format) && !"jsonl".equals(format)) {
+            throw new IllegalArgumentException("--output-format must be parquet or jsonl, got '" + format + "'");
+        }
+        return format;
+    }
+
+    public OutputLocation dir() {
         return dir;
     }
 
-    public boolean exists() {
-        return Files.exists(dir);
-    }
-
-    /** Deletes the directory and everything in it (--overwrite). */
-    public void delete() {
-        if (!exists()) {
-            return;
-        }
-        try (Stream<Path> walk = Files.walk(dir)) {
-            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("--overwrite: cannot delete " + dir + ": " + e.getMessage(), e);
-        }
-    }
-
-    public void create() {
-        try {
-            Files.createDirectories(dir);
-        } catch (IOException e) {
-            throw new UncheckedIOException("--output: cannot create " + dir + ": " + e.getMessage(), e);
-        }
-    }
-
-    /** The committed part files (what a reader of the directory sees). */
-    public List<Path> partFiles() {
-        try (Stream<Path> files = Files.list(dir)) {
-            return files.filter(p -> p.getFileName().toString().startsWith("part-")).sorted().toList();
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot list " + dir + ": " + e.getMessage(), e);
-        }
+    /** The committed part files (what a reader of the directory sees), by name. */
+    public List<String> partFiles() {
+        return dir.list().stream().filter(FileStatus::isFile).map(s -> s.getPath().getName())
+                .filter(name -> name.startsWith("part-")).sorted().toList();
     }
 
     /** The row ids of every committed row (one column, {@code row_id}). */
@@ -87,7 +58,8 @@ public final class CommittedOutput {
         }
         // With the schema given, Parquet reads only the id column and an empty directory is no error.
         var reader = spark.read().schema(idOnly);
-        Dataset<Row> rows = format.equals("jsonl") ? reader.json(dir.toString()) : reader.parquet(dir.toString());
+        String path = dir.path().toString();
+        Dataset<Row> rows = format.equals("jsonl") ? reader.json(path) : reader.parquet(path);
         return rows.select(RowIds.COLUMN);
     }
 
@@ -97,10 +69,11 @@ public final class CommittedOutput {
                 .option("mapreduce.fileoutputcommitter.algorithm.version", "2")
                 // One file per task, so that a task's rows are committed by one rename.
                 .option("maxRecordsPerFile", "0");
+        String path = dir.path().toString();
         if (format.equals("jsonl")) {
-            writer.json(dir.toString());
+            writer.json(path);
         } else {
-            writer.parquet(dir.toString());
+            writer.parquet(path);
         }
     }
 }

@@ -8,9 +8,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -40,7 +38,7 @@ public record RunManifest(SortedMap<String, String> settings) {
      * long; a resume keeps the rows already committed, errors included.
      */
     static final Set<String> OPERATIONAL_PARAMS = Set.of("modelPath", "batchSize", "maxBatchTokens", "sortWindow",
-            "threads", "kvBudget");
+            "threads", "prefillChunk", "kvBudget");
 
     /** Checked on resume (a directory holds one format) but not hashed: it changes files, not values. */
     static final String OUTPUT_FORMAT = "output_format";
@@ -99,63 +97,89 @@ public record RunManifest(SortedMap<String, String> settings) {
     }
 
     /** The manifest of an output directory, if it has one. */
-    public static Optional<RunManifest> read(Path dir) {
-        Path file = dir.resolve(FILE);
-        if (!Files.isRegularFile(file)) {
+    public static Optional<RunManifest> read(OutputLocation dir) {
+        return readRaw(dir).map(root -> {
+            SortedMap<String, String> map = new TreeMap<>();
+            root.path("settings").fields().forEachRemaining(e -> map.put(e.getKey(), e.getValue().asText()));
+            return new RunManifest(map);
+        });
+    }
+
+    /**
+     * The run record of a directory as JSON, if it has one that a plt job wrote (it names its settings);
+     * empty for a missing file or one that is not a run record.
+     */
+    public static Optional<JsonNode> readRaw(OutputLocation dir) {
+        OutputLocation file = dir.child(FILE);
+        if (!file.exists()) {
             return Optional.empty();
         }
         try {
-            JsonNode settings = JSON.readTree(file.toFile()).path("settings");
-            SortedMap<String, String> map = new TreeMap<>();
-            settings.fields().forEachRemaining(e -> map.put(e.getKey(), e.getValue().asText()));
-            return Optional.of(new RunManifest(map));
+            JsonNode root = JSON.readTree(file.readBytes());
+            return root != null && root.path("settings").isObject() ? Optional.of(root) : Optional.empty();
         } catch (IOException e) {
-            throw new UncheckedIOException(file + ": not a readable run manifest (" + e.getMessage() + ")", e);
+            return Optional.empty();
         }
     }
 
-    /** Writes a new manifest (no runs yet) into {@code dir}. */
-    public void write(Path dir) {
+    /** The fingerprint of the input the output was computed from, if the record has one. */
+    public static Optional<InputFingerprint> input(OutputLocation dir) {
+        return readRaw(dir).map(root -> root.path("input")).filter(JsonNode::isObject)
+                .map(in -> new InputFingerprint(in.path("fingerprint").asText(), in.path("files").asInt(),
+                        in.path("bytes").asLong()));
+    }
+
+    /**
+     * Writes a new record (no runs yet, {@code complete: false} until a run finishes) into {@code dir}.
+     *
+     * @param input the input's fingerprint, or null for a job whose input is not a dataset (evaluate)
+     */
+    public void write(OutputLocation dir, String inputLocation, InputFingerprint input) {
         ObjectNode root = JSON.createObjectNode();
+        root.put("written_by", "plt");
+        root.put("job", settings.get("job"));
+        root.put("complete", false);
         root.put("settings_hash", hash());
         root.set("settings", JSON.valueToTree(settings));
+        if (input != null) {
+            ObjectNode in = root.putObject("input");
+            in.put("location", inputLocation);
+            in.put("fingerprint", input.hash());
+            in.put("files", input.files());
+            in.put("bytes", input.bytes());
+        }
         root.putArray("runs");
-        replace(dir.resolve(FILE), root);
+        dir.child(FILE).writeAtomically(bytes(root));
     }
 
-    /** Appends one run's record (rows, errors, batch plan, ...) to the manifest in {@code dir}. */
-    public static void recordRun(Path dir, Map<String, Object> run) {
-        Path file = dir.resolve(FILE);
-        try {
-            ObjectNode root = (ObjectNode) JSON.readTree(file.toFile());
-            JsonNode runs = root.path("runs");
-            ArrayNode list = runs.isArray() ? (ArrayNode) runs : root.putArray("runs");
-            list.add(JSON.valueToTree(run));
-            replace(file, root);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot update " + file + ": " + e.getMessage(), e);
-        }
+    /** Appends one finished run's record (rows, errors, batch plan, ...) and marks the output complete. */
+    public static void recordRun(OutputLocation dir, Map<String, Object> run) {
+        ObjectNode root = (ObjectNode) readRaw(dir).orElseThrow(() -> new UncheckedIOException(new IOException(
+                "cannot update " + dir.child(FILE) + ": it is gone or damaged")));
+        JsonNode runs = root.path("runs");
+        ArrayNode list = runs.isArray() ? (ArrayNode) runs : root.putArray("runs");
+        list.add(JSON.valueToTree(run));
+        root.put("complete", true);
+        dir.child(FILE).writeAtomically(bytes(root));
     }
 
     /** The run records of an output directory, oldest first. */
-    public static List<JsonNode> runs(Path dir) {
-        try {
-            List<JsonNode> out = new ArrayList<>();
-            JSON.readTree(dir.resolve(FILE).toFile()).path("runs").forEach(out::add);
-            return out;
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + dir.resolve(FILE) + ": " + e.getMessage(), e);
-        }
+    public static List<JsonNode> runs(OutputLocation dir) {
+        List<JsonNode> out = new ArrayList<>();
+        readRaw(dir).ifPresent(root -> root.path("runs").forEach(out::add));
+        return out;
     }
 
-    /** Written to a temporary name and renamed: a job killed meanwhile leaves the old file or the new one. */
-    private static void replace(Path file, JsonNode content) {
-        Path temp = file.resolveSibling("." + file.getFileName() + ".tmp");
+    /** The run records of a local output directory, oldest first. */
+    public static List<JsonNode> runs(Path dir) {
+        return runs(OutputLocation.local(dir));
+    }
+
+    private static byte[] bytes(JsonNode node) {
         try {
-            JSON.writeValue(temp.toFile(), content);
-            Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            return JSON.writeValueAsBytes(node);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + file + ": " + e.getMessage(), e);
+            throw new UncheckedIOException(e);
         }
     }
 }

@@ -5,7 +5,13 @@ import dev.plt.datasets.readers.ReadResult;
 import dev.plt.jobs.cli.KvBudgetOption;
 import dev.plt.jobs.cli.LengthOptions;
 import dev.plt.jobs.cli.ModelOptions;
+import dev.plt.jobs.cli.OptionRanges;
 import dev.plt.jobs.output.CommittedOutput;
+import dev.plt.jobs.output.InputFingerprint;
+import dev.plt.jobs.output.OutputGuard;
+import dev.plt.jobs.output.OutputLocation;
+import dev.plt.jobs.output.OutputLock;
+import dev.plt.jobs.output.StagedOutput;
 import dev.plt.jobs.output.ModelFingerprint;
 import dev.plt.jobs.output.RowIds;
 import dev.plt.jobs.output.RunManifest;
@@ -22,6 +28,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
+import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -61,14 +68,16 @@ public abstract class BatchJobCommand implements Callable<Integer> {
     @Option(names = "--csv-no-header", description = "CSV input has no header line (columns are then _c0, _c1, ...).")
     boolean csvWithoutHeader;
 
-    @Option(names = "--output", required = true, paramLabel = "DIR", description = "Output directory.")
-    Path output;
+    @Option(names = "--output", required = true, paramLabel = "DIR",
+            description = "Output directory: a path or any Hadoop file system URI (file://, hdfs://, ...).")
+    String output;
 
     @Option(names = "--output-format", defaultValue = "parquet", paramLabel = "FMT",
             description = "parquet or jsonl. Default: ${DEFAULT-VALUE}.")
     String outputFormat;
 
-    @Option(names = "--overwrite", description = "Replace the output directory if it exists.")
+    @Option(names = "--overwrite", description = "Replace the output directory if it exists and is the output of an "
+            + "earlier plt job (it holds nothing else); the new output is written beside it and swapped in at the end.")
     boolean overwrite;
 
     @Option(names = "--resume", description = "Complete an interrupted run: keep the rows already committed in "
@@ -113,27 +122,52 @@ public abstract class BatchJobCommand implements Callable<Integer> {
     /** A transformer with the job's own settings; the shared ones are set by this class. */
     protected abstract PltTransformer transformer();
 
+    /** Checks the job's own numeric options (ranges named in the message); called before any work. */
+    protected void validateJobOptions() {
+    }
+
     @Override
     public Integer call() {
+        OptionRanges.atLeast("--batch-size", batchSize, 1);
+        OptionRanges.atLeast("--max-batch-tokens", maxBatchTokens, 1);
+        OptionRanges.atLeastIfGiven("--partitions", partitions, 1);
+        modelOptions.validate();
+        validateJobOptions();
+        CommittedOutput.checkFormat(outputFormat);
         long kvBudgetBytes = kvBudget.bytes();
         Path modelDir = modelOptions.modelDirectory();
         PltModel.check(modelDir); // a bad model fails here, before Spark starts
         LengthLimit limit = lengthOptions.limit(LengthLimit.Overlong.ERROR);
-        CommittedOutput out = new CommittedOutput(output, outputFormat);
-        if (overwrite && resume) {
-            throw new IllegalArgumentException("give --resume or --overwrite, not both");
-        }
-        if (out.exists() && !overwrite && !resume) {
-            throw new IllegalArgumentException("--output " + output + " already exists (use --resume to complete it, "
-                    + "--overwrite to replace it)");
-        }
         DataFormat inputFormat = InputReader.formatOf(input, format);
+        Configuration hadoop = sparkOptions.hadoopConfiguration();
+        OutputLocation out = OutputLocation.of("--output", output, hadoop);
+        OutputGuard.Plan plan = OutputGuard.check(out, List.of(new OutputGuard.Protected("the input", input),
+                new OutputGuard.Protected("the model directory", modelDir)), overwrite, resume,
+                "--resume to complete it, ");
         PltTransformer transformer = configuredTransformer(modelDir, kvBudgetBytes, limit);
         RunManifest manifest = RunManifest.of(name(), ModelFingerprint.of(modelDir), outputFormat, transformer);
-        boolean resuming = resume && out.exists();
+        InputFingerprint inputFingerprint = InputFingerprint.of(input.toAbsolutePath().toString(), hadoop);
+        boolean resuming = plan == OutputGuard.Plan.RESUME;
         if (resuming) {
-            checkResumable(manifest);
+            checkResumable(out, manifest, inputFingerprint);
         }
+        try (OutputLock lock = OutputLock.acquire(out, "plt " + name())) {
+            StagedOutput staged = StagedOutput.begin(out, plan, false);
+            try {
+                int exit = run(staged.target(), resuming, transformer, manifest, inputFingerprint, inputFormat);
+                staged.commit();
+                return exit;
+            } catch (RuntimeException | Error e) {
+                staged.abandon();
+                throw e;
+            }
+        }
+    }
+
+    /** The job itself, writing into {@code target}: read, add row ids, transform, append, record the run. */
+    private int run(OutputLocation target, boolean resuming, PltTransformer transformer, RunManifest manifest,
+            InputFingerprint inputFingerprint, DataFormat inputFormat) {
+        CommittedOutput out = new CommittedOutput(target, outputFormat);
         SparkSession spark = sparkOptions.session("plt " + name());
         try {
             ReadResult read = InputReader.read(spark, input, inputFormat, !csvWithoutHeader, failOnMalformed);
@@ -146,9 +180,8 @@ public abstract class BatchJobCommand implements Callable<Integer> {
             Dataset<Row> todo = RowIds.add(rows, manifest.hash());
             transformer.transformSchema(todo.schema()); // bad columns fail before any work
             if (!resuming) {
-                out.delete();
-                out.create();
-                manifest.write(output);
+                target.mkdirs();
+                manifest.write(target, input.toAbsolutePath().toString(), inputFingerprint);
             }
             int parts = partitions != null ? partitions
                     : Math.max(rows.rdd().getNumPartitions(), 8 * spark.sparkContext().defaultParallelism());
@@ -164,8 +197,8 @@ public abstract class BatchJobCommand implements Callable<Integer> {
             if (malformed > 0) {
                 // Every input line gets an output row: the malformed ones say where they were and why. Their
                 // row ids come from file and line, so a resumed run does not write them twice.
-                Dataset<Row> bad = MalformedRows.asOutput(read, result.schema(), modelDir.getFileName().toString(),
-                        manifest.hash());
+                Dataset<Row> bad = MalformedRows.asOutput(read, result.schema(),
+                        modelOptions.modelDirectory().getFileName().toString(), manifest.hash());
                 if (done != null) {
                     bad = bad.join(done, bad.col(RowIds.COLUMN).equalTo(done.col(RowIds.COLUMN)), "left_anti");
                 }
@@ -179,7 +212,7 @@ public abstract class BatchJobCommand implements Callable<Integer> {
                 }
                 long errors = transformer.rowErrors().value() + malformed;
                 BatchPlanStats.Summary plan = transformer.batchPlan().value();
-                RunManifest.recordRun(output, runRecord(progress, errors, committed, plan, spark));
+                RunManifest.recordRun(target, runRecord(progress, errors, committed, plan, spark));
                 String summary = String.format("plt %s: %d rows (%d errors%s), %d prompt tokens in %.1f s: %.1f rows/s, "
                         + "%.0f tokens/s%s; %d micro-batches, the largest holding %s of KV cache -> %s", name(),
                         progress.rows() + malformed, errors, errors == 0 ? "" : ": " + ErrorKindCounts.describe(byKind),
@@ -207,7 +240,8 @@ public abstract class BatchJobCommand implements Callable<Integer> {
                 .setMaxBatchTokens(maxBatchTokens)
                 .setKvBudget(kvBudgetBytes)
                 .setBackend(modelOptions.backend())
-                .setEnginePath(modelOptions.path());
+                .setEnginePath(modelOptions.path())
+                .setPrefillChunk(modelOptions.prefillChunk());
         if (modelOptions.threads() != null) {
             transformer.setThreads(modelOptions.threads());
         }
@@ -219,9 +253,9 @@ public abstract class BatchJobCommand implements Callable<Integer> {
         return transformer;
     }
 
-    /** Refuses, in one line, to resume into an output written with other settings or another model. */
-    private void checkResumable(RunManifest now) {
-        RunManifest committed = RunManifest.read(output).orElseThrow(() -> new IllegalArgumentException(
+    /** Refuses, in one line, to resume into an output written with other settings, another model or input. */
+    private void checkResumable(OutputLocation out, RunManifest now, InputFingerprint inputNow) {
+        RunManifest committed = RunManifest.read(out).orElseThrow(() -> new IllegalArgumentException(
                 "--resume: " + output + " has no " + RunManifest.FILE + " (it was not written by plt score/generate); "
                         + "use --overwrite or another --output"));
         List<String> differences = now.differences(committed);
@@ -229,6 +263,15 @@ public abstract class BatchJobCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--resume: " + output + " was written with other settings ("
                     + String.join("; ", differences) + "); rerun with the same settings and model, or use --overwrite "
                     + "or another --output");
+        }
+        InputFingerprint before = RunManifest.input(out).orElseThrow(() -> new IllegalArgumentException(
+                "--resume: " + output + " does not record which input it was computed from (an older plt wrote it); "
+                        + "use --overwrite or another --output"));
+        if (!before.hash().equals(inputNow.hash())) {
+            throw new IllegalArgumentException("--resume: the input " + input + " is not the one " + output
+                    + " was computed from (before: " + before.files() + " files, " + before.bytes() + " bytes; now: "
+                    + inputNow.files() + " files, " + inputNow.bytes() + " bytes, or other modification times); "
+                    + "use --overwrite or another --output");
         }
     }
 

@@ -91,11 +91,11 @@ class ResumeTest {
         // Lose two committed partitions, as a killed job would, and resume.
         Path resumed = dir.resolve("resumed");
         copy(sixPartitions, resumed);
-        List<Path> parts = new CommittedOutput(resumed, "jsonl").partFiles();
+        List<String> parts = new CommittedOutput(OutputLocation.local(resumed), "jsonl").partFiles();
         assertEquals(6, parts.size());
         int lost = OutputRows.all(resumed).size();
-        Files.delete(parts.get(1));
-        Files.delete(parts.get(4));
+        Files.delete(resumed.resolve(parts.get(1)));
+        Files.delete(resumed.resolve(parts.get(4)));
         lost -= OutputRows.all(resumed).size();
         assertTrue(lost > 0);
         run(0, score(resumed, "--resume", "--partitions", "3", "--output-format", "jsonl"));

@@ -53,6 +53,7 @@ public abstract class PltTransformer extends Transformer implements DefaultParam
     private final IntParam sortWindow;
     private final LongParam kvBudget;
     private final IntParam threads;
+    private final IntParam prefillChunk;
     private final Param<String> backend;
     private final Param<String> enginePath;
     private final IntParam maxLength;
@@ -71,6 +72,8 @@ public abstract class PltTransformer extends Transformer implements DefaultParam
         kvBudget = new LongParam(this, "kvBudget", "KV-cache bytes per executor, split between its task slots "
                 + "(0: half the executor's max heap)", ParamValidators.gtEq(0));
         threads = new IntParam(this, "threads", "engine threads per executor (0: spark.task.cpus)", ParamValidators.gtEq(0));
+        prefillChunk = new IntParam(this, "prefillChunk", "positions per prefill pass (bounds memory; results do "
+                + "not depend on it)", ParamValidators.gtEq(1));
         backend = new Param<>(this, "backend", "kernel backend: auto, vector, vector-256, vector-512, scalar");
         enginePath = new Param<>(this, "enginePath", "fast or reference");
         maxLength = new IntParam(this, "maxLength", "positions a row may use (0: the model's max_position_embeddings)",
@@ -84,6 +87,7 @@ public abstract class PltTransformer extends Transformer implements DefaultParam
         setDefault(sortWindow, 1024);
         setDefault(kvBudget, 0L);
         setDefault(threads, 0);
+        setDefault(prefillChunk, 256);
         setDefault(backend, "auto");
         setDefault(enginePath, "fast");
         setDefault(maxLength, 0);
@@ -107,6 +111,7 @@ public abstract class PltTransformer extends Transformer implements DefaultParam
     public IntParam sortWindow() { return sortWindow; }
     public LongParam kvBudget() { return kvBudget; }
     public IntParam threads() { return threads; }
+    public IntParam prefillChunk() { return prefillChunk; }
     public Param<String> backend() { return backend; }
     public Param<String> enginePath() { return enginePath; }
     public IntParam maxLength() { return maxLength; }
@@ -126,6 +131,7 @@ public abstract class PltTransformer extends Transformer implements DefaultParam
     public PltTransformer setSortWindow(int value) { set(sortWindow, value); return this; }
     public PltTransformer setKvBudget(long bytes) { set(kvBudget, bytes); return this; }
     public PltTransformer setThreads(int value) { set(threads, value); return this; }
+    public PltTransformer setPrefillChunk(int value) { set(prefillChunk, value); return this; }
     public PltTransformer setBackend(String value) { set(backend, value); return this; }
     public PltTransformer setEnginePath(String value) { set(enginePath, value); return this; }
     public PltTransformer setMaxLength(int value) { set(maxLength, value); return this; }
@@ -255,7 +261,7 @@ public abstract class PltTransformer extends Transformer implements DefaultParam
         }
         String path = $(modelPath);
         String id = isDefined(modelId) ? $(modelId) : Path.of(path).getFileName().toString();
-        return new RunSettings(new ModelKey(path, engineThreads, $(backend), $(enginePath), 256), id,
+        return new RunSettings(new ModelKey(path, engineThreads, $(backend), $(enginePath), (Integer) $(prefillChunk)), id,
                 getBatchSize(), getMaxBatchTokens(), (Integer) $(sortWindow), (Long) $(kvBudget));
     }
 

@@ -1,0 +1,51 @@
+package dev.plt.jobs.output;
+
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * The names plt jobs write into an output directory, and nothing else: the run record, Spark's part files
+ * and their markers, Spark's {@code _temporary} work area, and evaluate's report files. Hadoop's local file
+ * system writes a {@code .NAME.crc} checksum beside each file, which belongs to its file.
+ */
+public final class OwnFiles {
+    /** Directories of part files: a job's samples table (evaluate). */
+    private static final Set<String> PART_DIRECTORIES = Set.of("samples");
+    private static final Set<String> FILES = Set.of(RunManifest.FILE, "_SUCCESS", "metrics.json", "report.html");
+    private static final Pattern PART_FILE = Pattern.compile("part-[0-9]{5}-[A-Za-z0-9._-]+");
+    /** lm-eval's file names: results_<timestamp>.json, samples_<task>_<timestamp>.jsonl. */
+    private static final Pattern LM_EVAL_FILE = Pattern.compile("(results_[A-Za-z0-9:._-]+\\.json|samples_[A-Za-z0-9:._-]+\\.jsonl)");
+
+    private OwnFiles() {
+    }
+
+    /** Whether a top-level entry of an output directory is one plt writes. */
+    static boolean isOwn(String name, boolean directory) {
+        if (directory) {
+            return name.equals("_temporary") || PART_DIRECTORIES.contains(name);
+        }
+        String file = checksummed(name);
+        return FILES.contains(file) || PART_FILE.matcher(file).matches() || LM_EVAL_FILE.matcher(file).matches()
+                || isTemporaryRecord(file);
+    }
+
+    static boolean isPartDirectory(String name) {
+        return PART_DIRECTORIES.contains(name);
+    }
+
+    /** Whether an entry of a part directory is one Spark writes. */
+    static boolean isPartFile(String name) {
+        String file = checksummed(name);
+        return file.equals("_SUCCESS") || PART_FILE.matcher(file).matches();
+    }
+
+    /** The run record is replaced through a temporary copy ({@link RunManifest}). */
+    private static boolean isTemporaryRecord(String name) {
+        return name.equals("." + RunManifest.FILE + ".tmp");
+    }
+
+    /** {@code .NAME.crc} is Hadoop's checksum of NAME. */
+    private static String checksummed(String name) {
+        return name.startsWith(".") && name.endsWith(".crc") ? name.substring(1, name.length() - 4) : name;
+    }
+}
