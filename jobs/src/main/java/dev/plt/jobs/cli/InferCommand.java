@@ -22,7 +22,8 @@ import picocli.CommandLine.Option;
             "Input lines: {\"id\": .., \"input_ids\": [..]} or {\"id\": .., \"text\": \"..\"}, "
                     + "optional \"max_new_tokens\": k (default 0).",
             "Output lines: id, input_ids, token_logprobs (first null), output_ids, output_text; "
-                    + "or id, error and error_kind for a bad line.",
+                    + "or id, line, error and error_kind for a bad line. One output line per input line "
+                    + "that is not blank.",
             "Exit code: 0 all rows ok, 3 some rows failed (see their error fields), 2 the job could not run."})
 public final class InferCommand implements Callable<Integer> {
     @Mixin
@@ -38,6 +39,11 @@ public final class InferCommand implements Callable<Integer> {
             description = "Rows per engine batch. Results do not depend on it. Default: ${DEFAULT-VALUE}.")
     int batchSize;
 
+    @Option(names = "--max-line-bytes", defaultValue = "16777216", paramLabel = "N",
+            description = "A longer input line fails alone (error_kind too_long) without being held in memory. "
+                    + "Default: ${DEFAULT-VALUE} (16 MiB).")
+    int maxLineBytes;
+
     @Mixin
     LengthOptions lengthOptions;
 
@@ -46,6 +52,7 @@ public final class InferCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        InferJob.checkOptions(batchSize, maxLineBytes);
         if (!Files.isRegularFile(input)) {
             throw new IllegalArgumentException("--input " + input + ": no such file");
         }
@@ -53,7 +60,7 @@ public final class InferCommand implements Callable<Integer> {
         try (PltModel model = modelOptions.load();
                 InputStream in = Files.newInputStream(input);
                 BufferedWriter out = Files.newBufferedWriter(output, StandardCharsets.UTF_8)) {
-            InferJob.Summary summary = new InferJob(model, batchSize, limit).run(in, out);
+            InferJob.Summary summary = new InferJob(model, batchSize, limit, maxLineBytes).run(in, out);
             PrintWriter err = spec.commandLine().getErr();
             err.printf("plt infer: %d rows, %d errors%s -> %s%n", summary.rows(), summary.errors(),
                     summary.errors() == 0 ? "" : " (" + ErrorKindCounts.describe(summary.errorsByKind()) + ")", output);
