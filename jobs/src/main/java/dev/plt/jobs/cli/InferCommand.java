@@ -82,6 +82,12 @@ public final class InferCommand implements Callable<Integer> {
             summary.firstErrors().forEach(e -> err.println("  " + e));
             err.flush();
             return summary.errors() == 0 ? 0 : PltCli.EXIT_ROW_ERRORS;
+        } catch (OutOfMemoryError e) { // the batch, the line and the rows are unreachable now: there is room to say so
+            err.printf("plt infer: out of memory (Java heap, at most %d MiB): lower --batch-size or --max-line-bytes, "
+                    + "or give the JVM more heap (PLT_JAVA_OPTS=-Xmx8g); %s was not changed%n",
+                    Runtime.getRuntime().maxMemory() >> 20, output);
+            err.flush();
+            return PltCli.EXIT_BAD_SETUP;
         }
     }
 
