@@ -47,7 +47,7 @@ public final class InferCommand implements Callable<Integer> {
             description = "Rows per engine batch. Results do not depend on it. Default: ${DEFAULT-VALUE}.")
     int batchSize;
 
-    @Option(names = "--max-line-bytes", defaultValue = "16777216", paramLabel = "N",
+    @Option(names = "--max-line-bytes", defaultValue = "" + InferJob.DEFAULT_MAX_LINE_BYTES, paramLabel = "N",
             description = "A longer input line fails alone (error_kind too_long) without being held in memory. "
                     + "Default: ${DEFAULT-VALUE} (16 MiB).")
     int maxLineBytes;

@@ -25,11 +25,12 @@ import java.util.concurrent.ThreadLocalRandom;
  * symbolic and hard links count), a directory, a path inside the model directory, an existing file without
  * {@code --overwrite}, and, with it, an existing file that is not a previous infer output: one that is not
  * empty and whose first line is not a JSON object with the keys {@code id} and {@code token_logprobs} (a
- * result) or {@code error_kind} (an error). An infer input has {@code id} and {@code input_ids} too, so
- * those two keys alone would let another input file be replaced. Rows go to a hidden file next to the output ({@code .NAME.plt-tmp-RANDOM}); {@link #commit}
- * flushes it to disk and renames it to the final name in one atomic step. Until then an existing output is
- * untouched, and {@link #close} without a commit (a failure, or the JVM shutting down on SIGTERM) deletes
- * the hidden file. A SIGKILL can only leave that hidden file, never a partial output.
+ * result) or {@code error_kind} (an error); an infer input has {@code id} and {@code input_ids} too, so
+ * those two keys alone would let another input file be replaced. Rows go to a hidden file next to the
+ * output ({@code .NAME.plt-tmp-RANDOM}); {@link #commit} flushes it to disk and renames it to the final
+ * name in one atomic step. Until then an existing output is untouched, and {@link #close} without a commit
+ * (a failure, or the JVM shutting down on SIGTERM) deletes the hidden file. A SIGKILL can only leave that
+ * hidden file, never a partial output. A symbolic link as output stays a link: its target is replaced.
  */
 public final class OutputFile implements Closeable {
     private static final JsonFactory JSON = new JsonFactory();

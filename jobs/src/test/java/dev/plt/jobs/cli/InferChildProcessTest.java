@@ -42,7 +42,8 @@ class InferChildProcessTest {
             for (int i = 0; i < 20; i++) {
                 out.write("{\"id\": " + i + ", \"input_ids\": [5, 6, 7]}\n"); // rows written before it fails
             }
-            out.write("{\"id\": \"big\", \"text\": \"" + "abcdefgh".repeat(12 << 17) + "\"}\n"); // 12 MiB, under the limit
+            // 12 MiB, under --max-line-bytes: it is read, decoded and parsed, which 48 MiB of heap cannot hold
+            out.write("{\"id\": \"big\", \"text\": \"" + "abcdefgh".repeat(12 << 17) + "\"}\n");
         }
         Path output = previousOutput("oom.jsonl");
         byte[] before = Files.readAllBytes(output);
