@@ -141,6 +141,17 @@ class InferLimitsTest {
     }
 
     @Test
+    void anErrorQuotesAHugeValueOnlyInPart() throws IOException {
+        String huge = "[" + "1,".repeat(500_000) + "1]"; // 1 MB, quoted by "input_ids[0] is ..."
+        Path input = Files.writeString(dir.resolve("huge-value.jsonl"),
+                "{\"id\": 1, \"input_ids\": [" + huge + "]}\n");
+        Run run = infer(input);
+        String error = run.rows().get(0).get("error").asText();
+        assertTrue(error.startsWith("input_ids[0] is [1,1,") && error.length() < 2000, error.length() + " chars");
+        assertTrue(run.stderr().length() < 4000, "the summary on stderr stays short: " + run.stderr().length());
+    }
+
+    @Test
     void damagedFilesGetOneOutputLinePerInputLine() throws IOException {
         ByteArrayOutputStream file = new ByteArrayOutputStream();
         List<byte[]> lines = new ArrayList<>();
