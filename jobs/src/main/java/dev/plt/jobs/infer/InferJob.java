@@ -1,15 +1,20 @@
 package dev.plt.jobs.infer;
 
+import com.fasterxml.jackson.core.JsonFactoryBuilder;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.plt.model.inference.Generation;
 import dev.plt.model.inference.GenerationParams;
 import dev.plt.model.inference.InvalidInputException;
 import dev.plt.model.inference.PltModel;
-import dev.plt.datasets.readers.ByteLines;
 import dev.plt.model.inference.ErrorKind;
 import dev.plt.model.inference.LengthLimit;
 import dev.plt.model.inference.ScoredGeneration;
@@ -27,21 +32,32 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@code plt infer}: JSONL in, JSONL out, one output line per input line, in order. Input lines hold
+ * {@code plt infer}: JSONL in, JSONL out, one output line per input line, in order; lines are split at
+ * {@code \n} only, and only a line that is empty or holds nothing but spaces, tabs and CRs is skipped
+ * (any other byte, NUL and control characters included, makes a row). Input lines hold
  * {@code {"id", "input_ids": [...]}} or {@code {"id", "text": "..."}}, optionally
  * {@code "max_new_tokens"}. Output lines hold {@code id, input_ids, token_logprobs} (first entry
- * null), {@code output_ids} (greedy), {@code output_text}, or {@code id, error, error_kind} for a bad
+ * null), {@code output_ids} (greedy), {@code output_text}, or {@code id, line, error, error_kind} for a bad
  * line. Lines are decoded from UTF-8 one by one, so a line that is not UTF-8 fails alone
- * ({@code invalid_utf8}). Rows run in batches; if a batch fails, its rows are retried one by one so
- * only the bad row fails.
+ * ({@code invalid_utf8}); a line over {@code --max-line-bytes} fails alone without being held in memory
+ * ({@code too_long}), and so does one nested deeper than {@link #MAX_DEPTH} ({@code malformed_line}). A
+ * line that fails before it is parsed keeps its id when the id comes before the damage. Rows run in
+ * batches; if a batch fails, its rows are retried one by one so only the bad row fails.
  */
 public final class InferJob {
     private static final Logger LOG = LoggerFactory.getLogger(InferJob.class);
-    private static final ObjectMapper JSON = new ObjectMapper();
-
-    static {
-        JSON.getFactory().setCharacterEscapes(new SurrogateEscapes());
-    }
+    /** Nesting an infer line may have: an object holding an id and a list of ints needs 2. */
+    public static final int MAX_DEPTH = 64;
+    /** Default --max-line-bytes. */
+    public static final int DEFAULT_MAX_LINE_BYTES = 16 << 20;
+    private static final int MAX_ERROR_CHARS = 1000;
+    private static final ObjectMapper JSON = new ObjectMapper(new JsonFactoryBuilder()
+            .characterEscapes(new SurrogateEscapes())
+            .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_DEPTH)
+                    .maxStringLength(Integer.MAX_VALUE).build()) // long lines are bounded by --max-line-bytes
+            .build());
+    /** A whole line is one JSON value: '{..} {..}' or '{..}\0' is malformed, not cut to its first object. */
+    private static final ObjectReader LINE = JSON.reader().with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
     /** What happened: rows read, rows that got an error (with the first few messages), errors by kind. */
     public record Summary(int rows, int errors, List<String> firstErrors, Map<String, Long> errorsByKind) {
@@ -50,76 +66,135 @@ public final class InferJob {
     private final PltModel model;
     private final int batchSize;
     private final LengthLimit limit;
+    private final int maxLineBytes;
 
-    public InferJob(PltModel model, int batchSize, LengthLimit limit) {
-        if (batchSize < 1) {
-            throw new IllegalArgumentException("--batch-size must be >= 1, got " + batchSize);
-        }
+    public InferJob(PltModel model, int batchSize, LengthLimit limit, int maxLineBytes) {
+        checkOptions(batchSize, maxLineBytes);
         this.model = model;
         this.batchSize = batchSize;
         this.limit = limit.forModel(model.config());
+        this.maxLineBytes = maxLineBytes;
+    }
+
+    /** Throws an IllegalArgumentException naming the option when --batch-size or --max-line-bytes is out of range. */
+    public static void checkOptions(int batchSize, int maxLineBytes) {
+        if (batchSize < 1) {
+            throw new IllegalArgumentException("--batch-size must be >= 1, got " + batchSize);
+        }
+        if (maxLineBytes < 1 || maxLineBytes > 1 << 30) {
+            throw new IllegalArgumentException("--max-line-bytes must be between 1 and " + (1 << 30) + ", got "
+                    + maxLineBytes);
+        }
     }
 
     public Summary run(InputStream input, Writer out) throws IOException {
-        int rows = 0;
-        int errors = 0;
-        List<String> firstErrors = new ArrayList<>();
-        Map<String, Long> byKind = new TreeMap<>();
+        Tally tally = new Tally();
         List<InferRow> batch = new ArrayList<>();
-        ByteLines in = new ByteLines(input);
-        byte[] bytes;
-        long start = System.nanoTime();
-        while (true) {
-            bytes = in.next();
-            if (bytes != null) {
-                int line = Math.toIntExact(in.number());
-                String text;
-                try {
-                    text = StrictUtf8.decode(bytes);
-                } catch (InvalidInputException e) {
-                    batch.add(InferRow.failed(line, null, e.kind(), "the line is " + e.getMessage()));
-                    text = null;
-                }
-                if (text != null && !text.isBlank()) {
-                    batch.add(parse(line, text));
-                }
+        LineReader in = new LineReader(input, maxLineBytes);
+        for (LineReader.Line line; (line = in.next()) != null; ) {
+            if (!blank(line)) {
+                batch.add(parse(line));
             }
-            if (batch.size() == batchSize || (bytes == null && !batch.isEmpty())) {
-                for (ObjectNode result : process(batch)) {
-                    rows++;
-                    if (result.has("error")) {
-                        errors++;
-                        byKind.merge(result.get("error_kind").asText(), 1L, Long::sum);
-                        if (firstErrors.size() < 5) {
-                            firstErrors.add("line " + result.get("line").asInt() + ": " + result.get("error").asText());
-                        }
-                    }
-                    result.remove("line");
-                    out.write(JSON.writeValueAsString(result));
-                    out.write('\n');
-                }
+            if (batch.size() == batchSize) {
+                write(process(batch), tally, out);
                 batch.clear();
-                LOG.info("{} rows done ({} errors), {} rows/s", rows, errors,
-                        String.format("%.1f", rows / ((System.nanoTime() - start) / 1e9)));
-            }
-            if (bytes == null) {
-                break;
             }
         }
+        write(process(batch), tally, out);
         out.flush();
-        return new Summary(rows, errors, firstErrors, byKind);
+        return new Summary(tally.rows, tally.errors, tally.firstErrors, tally.byKind);
     }
 
-    private InferRow parse(int line, String text) {
+    private static final class Tally {
+        final long start = System.nanoTime();
+        int rows;
+        int errors;
+        final List<String> firstErrors = new ArrayList<>();
+        final Map<String, Long> byKind = new TreeMap<>();
+    }
+
+    private static void write(List<ObjectNode> results, Tally tally, Writer out) throws IOException {
+        if (results.isEmpty()) {
+            return;
+        }
+        for (ObjectNode result : results) {
+            tally.rows++;
+            if (result.has("error")) {
+                tally.errors++;
+                tally.byKind.merge(result.get("error_kind").asText(), 1L, Long::sum);
+                if (tally.firstErrors.size() < 5) {
+                    tally.firstErrors.add("line " + result.get("line").asLong() + ": " + result.get("error").asText());
+                }
+            }
+            out.write(JSON.writeValueAsString(result));
+            out.write('\n');
+        }
+        LOG.info("{} rows done ({} errors), {} rows/s", tally.rows, tally.errors,
+                String.format("%.1f", tally.rows / ((System.nanoTime() - tally.start) / 1e9)));
+    }
+
+    /** Empty, or only JSON whitespace (space, tab, CR): skipped. Any other byte, NUL included, makes a row. */
+    private static boolean blank(LineReader.Line line) {
+        if (line.tooLong()) {
+            return false;
+        }
+        for (byte b : line.bytes()) {
+            if (b != ' ' && b != '\t' && b != '\r') {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private InferRow parse(LineReader.Line line) {
+        long number = line.number();
+        if (line.tooLong()) {
+            return InferRow.failed(number, cheapId(line.bytes()), ErrorKind.TOO_LONG, "the line is " + line.length()
+                    + " bytes, over --max-line-bytes " + maxLineBytes);
+        }
+        String text;
+        try {
+            text = StrictUtf8.decode(line.bytes());
+        } catch (InvalidInputException e) {
+            return InferRow.failed(number, cheapId(line.bytes()), e.kind(), "the line is " + e.getMessage());
+        }
         JsonNode node;
         try {
-            node = JSON.readTree(text);
+            node = LINE.readTree(text);
         } catch (JsonProcessingException e) {
-            return InferRow.failed(line, null, ErrorKind.MALFORMED_LINE, "malformed JSON: " + e.getOriginalMessage());
+            return InferRow.failed(number, cheapId(line.bytes()), ErrorKind.MALFORMED_LINE,
+                    "malformed JSON: " + e.getOriginalMessage());
         }
         if (node == null || !node.isObject()) {
-            return InferRow.failed(line, null, ErrorKind.MALFORMED_LINE, "expected a JSON object");
+            return InferRow.failed(number, null, ErrorKind.MALFORMED_LINE, "expected a JSON object");
         }
+        return request(number, node);
+    }
+
+    /**
+     * The "id" of a line that could not be used whole, if it comes before the damage: read token by token
+     * from the start, under the same nesting limit, so finding it costs no more than the bytes before it.
+     */
+    static JsonNode cheapId(byte[] bytes) {
+        try (JsonParser parser = JSON.createParser(bytes)) {
+            if (parser.nextToken() != JsonToken.START_OBJECT) {
+                return null;
+            }
+            while (parser.nextToken() == JsonToken.FIELD_NAME) {
+                boolean id = parser.currentName().equals("id");
+                parser.nextToken();
+                if (id) {
+                    return JSON.readTree(parser);
+                }
+                parser.skipChildren();
+            }
+        } catch (IOException e) {
+            // the damage comes first: no id
+        }
+        return null;
+    }
+
+    private InferRow request(long line, JsonNode node) {
         JsonNode id = node.get("id");
         try {
             int maxNew = 0;
@@ -216,7 +291,6 @@ public final class InferJob {
         }
         for (InferRow row : rows) {
             ObjectNode node = JSON.createObjectNode();
-            node.put("line", row.line());
             node.set("id", row.id());
             ArrayNode ids = node.putArray("input_ids");
             for (int t : row.inputIds()) {
@@ -241,9 +315,10 @@ public final class InferJob {
 
     private static ObjectNode errorNode(InferRow row, ErrorKind kind, String error) {
         ObjectNode node = JSON.createObjectNode();
-        node.put("line", row.line());
         node.set("id", row.id());
-        node.put("error", error);
+        node.put("line", row.line());
+        // A message may quote the input (a bad value); a 16 MiB value is not worth repeating in full.
+        node.put("error", error.length() <= MAX_ERROR_CHARS ? error : error.substring(0, MAX_ERROR_CHARS) + "...");
         node.put("error_kind", kind.code());
         return node;
     }

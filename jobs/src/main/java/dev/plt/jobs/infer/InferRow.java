@@ -13,8 +13,8 @@ import dev.plt.model.inference.ErrorKind;
  * @param maxNewTokens  greedy tokens to generate (default 0)
  * @param kind          why the line failed; null when {@code error} is null
  */
-record InferRow(int line, JsonNode id, int[] inputIds, int maxNewTokens, ErrorKind kind, String error) {
-    static InferRow failed(int line, JsonNode id, ErrorKind kind, String error) {
+record InferRow(long line, JsonNode id, int[] inputIds, int maxNewTokens, ErrorKind kind, String error) {
+    static InferRow failed(long line, JsonNode id, ErrorKind kind, String error) {
         return new InferRow(line, id, null, 0, kind, error);
     }
 }

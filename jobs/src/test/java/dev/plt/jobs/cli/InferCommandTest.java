@@ -31,6 +31,7 @@ class InferCommandTest {
     static Path dir;
     static Path model;
     static Path input;
+    static final java.util.concurrent.atomic.AtomicInteger outputs = new java.util.concurrent.atomic.AtomicInteger();
 
     @BeforeAll
     static void setUp() throws IOException {
@@ -51,7 +52,7 @@ class InferCommandTest {
     }
 
     private static Run infer(String... extra) throws IOException {
-        Path output = Files.createTempFile(dir, "out", ".jsonl");
+        Path output = dir.resolve("out-" + outputs.incrementAndGet() + ".jsonl");
         List<String> args = new ArrayList<>(List.of("infer", "--model", model.toString(), "--input", input.toString(),
                 "--output", output.toString(), "--threads", "2"));
         args.addAll(List.of(extra));
