@@ -62,7 +62,7 @@ public final class InferCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         // Everything is checked, and the model loaded, before the output is touched.
         InferJob.checkOptions(batchSize, maxLineBytes);
-        checkEngineOptions();
+        modelOptions.validate();
         LengthLimit limit = lengthOptions.limit(LengthLimit.Overlong.ERROR);
         if (!Files.isRegularFile(input) || !Files.isReadable(input)) {
             throw new IllegalArgumentException("--input " + input + ": "
@@ -88,22 +88,6 @@ public final class InferCommand implements Callable<Integer> {
                     Runtime.getRuntime().maxMemory() >> 20, output);
             err.flush();
             return PltCli.EXIT_BAD_SETUP;
-        }
-    }
-
-    /**
-     * The engine options' ranges, named as options: EngineOptions checks them too, but its messages name
-     * its fields ({@code prefillChunk}); --backend is checked when the model loads, still before the output.
-     */
-    private void checkEngineOptions() {
-        if (modelOptions.threads() != null && modelOptions.threads() < 1) {
-            throw new IllegalArgumentException("--threads must be >= 1, got " + modelOptions.threads());
-        }
-        if (modelOptions.prefillChunk < 1) {
-            throw new IllegalArgumentException("--prefill-chunk must be >= 1, got " + modelOptions.prefillChunk);
-        }
-        if (!modelOptions.path().equals("fast") && !modelOptions.path().equals("reference")) {
-            throw new IllegalArgumentException("--path must be fast or reference, got '" + modelOptions.path() + "'");
         }
     }
 }

@@ -1,6 +1,8 @@
 package dev.plt.jobs.cli;
 
+import dev.plt.model.cuda.CudaBackend;
 import dev.plt.model.inference.EngineOptions;
+import dev.plt.model.kernels.KernelBackends;
 import dev.plt.model.inference.PltModel;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -46,10 +48,18 @@ public final class ModelOptions {
         return OptionRanges.atLeast("--prefill-chunk", prefillChunk, 1);
     }
 
-    /** Checks every numeric option, so a bad one fails before any work. */
+    /** Checks every engine option, naming it, so a bad one fails before any work. */
     public void validate() {
         threads();
         prefillChunk();
+        if (!path.equals("fast") && !path.equals("reference")) {
+            throw new IllegalArgumentException("--path must be fast or reference, got '" + path + "'");
+        }
+        String b = backend == null ? "" : backend.trim().toLowerCase(java.util.Locale.ROOT);
+        if (!KernelBackends.OPTIONS.contains(b) && !CudaBackend.isRequested(b)) {
+            throw new IllegalArgumentException("--backend must be one of " + String.join(", ", KernelBackends.OPTIONS)
+                    + ", cuda or cuda:N, got '" + backend + "'");
+        }
     }
 
     public EngineOptions engineOptions() {
@@ -70,6 +80,7 @@ public final class ModelOptions {
     }
 
     public PltModel load() {
+        validate();
         return PltModel.load(modelDirectory(), engineOptions());
     }
 }

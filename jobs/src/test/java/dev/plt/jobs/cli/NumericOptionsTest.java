@@ -19,7 +19,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Every numeric option out of its range stops the job before any work, with one line naming the option,
+ * Every numeric option out of its range (and every engine option out of its values) stops the job before any work, with one line naming the option,
  * its range and the value; nothing is written.
  */
 class NumericOptionsTest {
@@ -52,6 +52,8 @@ class NumericOptionsTest {
         "evaluate | --batch-size 0         | --batch-size must be at least 1, got 0",
         "evaluate | --threads 0            | --threads must be at least 1, got 0",
         "infer    | --prefill-chunk 0      | --prefill-chunk must be at least 1, got 0",
+        "score    | --backend warp         | --backend must be one of auto",
+        "evaluate | --path fastest         | --path must be fast or reference, got 'fastest'",
     })
     void anOutOfRangeValueIsNamedBeforeAnyWork(String job, String option, String message) {
         Path output = dir.resolve("never-" + job + option.replace(' ', '_'));
