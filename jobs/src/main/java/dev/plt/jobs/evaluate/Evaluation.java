@@ -281,7 +281,10 @@ public final class Evaluation {
         engineSettings.accept(transformer);
         Dataset<Row> requests = spark.createDataFrame(rows, schema).repartition(partitions);
         Dataset<Row> answers = transformer.transform(requests);
-        try (Progress progress = new Progress("plt evaluate", transformer.rowsDone(), transformer.tokensDone(), 15)) {
+        spark.sparkContext().setJobGroup("plt-evaluate", String.format("plt evaluate: %d requests in %d partitions, "
+                + "micro-batches of up to %d rows", rows.size(), partitions, transformer.getBatchSize()), false);
+        try (Progress progress = new Progress("plt evaluate", rows.size(), transformer.rowsDone(),
+                transformer.tokensDone(), 15)) {
             // Sorted here, not with orderBy: Spark's range partitioning would run the model twice
             // (once to sample the sort keys, once for the shuffle).
             List<Row> collected = new ArrayList<>(answers.collectAsList());

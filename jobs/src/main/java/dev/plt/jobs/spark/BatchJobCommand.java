@@ -188,11 +188,16 @@ public abstract class BatchJobCommand implements Callable<Integer> {
             long committed = 0;
             Dataset<Row> done = null;
             if (resuming) {
+                spark.sparkContext().setJobDescription("plt " + name() + ": reading the row ids already committed");
                 done = out.committedRowIds(spark);
                 committed = done.count();
                 LOG.info("--resume: {} rows already committed in {}; computing the others", committed, output);
                 todo = todo.join(done, todo.col(RowIds.COLUMN).equalTo(done.col(RowIds.COLUMN)), "left_anti");
             }
+            spark.sparkContext().setJobDescription("plt " + name() + ": counting the input rows");
+            long total = rows.count() - committed;
+            spark.sparkContext().setJobGroup("plt-" + name(), String.format("plt %s: %d rows in %d partitions, "
+                    + "micro-batches of up to %d rows", name(), total, parts, batchSize), false);
             Dataset<Row> result = transformer.transform(todo.repartition(parts));
             if (malformed > 0) {
                 // Every input line gets an output row: the malformed ones say where they were and why. Their
@@ -204,7 +209,8 @@ public abstract class BatchJobCommand implements Callable<Integer> {
                 }
                 result = result.union(bad);
             }
-            try (Progress progress = new Progress("plt " + name(), transformer.rowsDone(), transformer.tokensDone(), 10)) {
+            try (Progress progress = new Progress("plt " + name(), total, transformer.rowsDone(),
+                    transformer.tokensDone(), 10)) {
                 out.append(result);
                 Map<String, Long> byKind = new TreeMap<>(transformer.errorKinds().value());
                 if (malformed > 0) {
