@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The multihop experiment of docs/RESULTS.md, end to end, from the repository root after
-# `mvn -q -B -DskipTests package`:
+# `mvn -q -B -Ptrainer -DskipTests package`:
 #   1. training data: the multihop task's *train* split (disjoint from the test split by construction),
 #      15,000 problems per depth 1..4, shuffled;
 #   2. five models with the same 2 x d96 layers, trained side by side (two at a time, one PyTorch
