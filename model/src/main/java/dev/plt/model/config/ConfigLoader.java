@@ -2,9 +2,13 @@ package dev.plt.model.config;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.plt.model.io.ModelDirectory;
+import dev.plt.model.io.ModelFileException;
 import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.Iterator;
 import java.util.Set;
@@ -30,14 +34,21 @@ public final class ConfigLoader {
         this.root = root;
     }
 
-    /** Reads {@code dir/config.json}. */
+    /** Reads {@code dir/config.json}, checked by {@link ModelDirectory} before it is opened. */
     public static ModelConfig load(Path modelDir) {
-        Path file = modelDir.resolve("config.json");
+        Path file = modelDir.resolve(ModelDirectory.CONFIG);
         String text;
         try {
-            text = Files.readString(file);
-        } catch (NoSuchFileException e) {
-            throw new ConfigException(file + ": not found (a model directory needs config.json)");
+            ModelDirectory dir = ModelDirectory.of(modelDir);
+            if (!dir.has(ModelDirectory.CONFIG)) {
+                throw new ConfigException(file + ": not found (a model directory needs config.json)");
+            }
+            Path real = dir.require(ModelDirectory.CONFIG, ModelDirectory.JSON);
+            try (InputStream in = Files.newInputStream(real, LinkOption.NOFOLLOW_LINKS)) {
+                text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            }
+        } catch (ModelFileException e) {
+            throw new ConfigException(e.getMessage(), e);
         } catch (IOException e) {
             throw new ConfigException(file + ": cannot read: " + e.getMessage(), e);
         }

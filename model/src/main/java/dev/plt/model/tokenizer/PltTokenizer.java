@@ -3,9 +3,11 @@ package dev.plt.model.tokenizer;
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import dev.plt.model.inference.ErrorKind;
 import dev.plt.model.inference.InvalidInputException;
+import dev.plt.model.io.ModelDirectory;
 import dev.plt.model.io.ModelFileException;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.OptionalInt;
 
@@ -41,16 +43,20 @@ public final class PltTokenizer implements AutoCloseable {
     }
 
     /**
-     * Loads a {@code tokenizer.json} (or the one inside a directory), offline.
+     * Loads a {@code tokenizer.json} (or the one inside a directory), offline. The file is checked by
+     * {@link ModelDirectory} against its own directory before it is opened: a {@code .json} regular
+     * file, not a link out of that directory.
      *
-     * @throws ModelFileException naming the file if it is missing or not a valid tokenizer
+     * @throws ModelFileException naming the file if it is missing, refused or not a valid tokenizer
      */
     public static PltTokenizer load(Path tokenizerJson) {
-        Path file = Files.isDirectory(tokenizerJson) ? tokenizerJson.resolve("tokenizer.json") : tokenizerJson;
-        if (!Files.isRegularFile(file)) {
+        Path file = Files.isDirectory(tokenizerJson) ? tokenizerJson.resolve(ModelDirectory.TOKENIZER) : tokenizerJson;
+        if (!Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
             throw ModelFileException.of(file, "tokenizer file not found");
         }
-        TokenizerVocab vocab = TokenizerVocab.read(file);
+        Path real = ModelDirectory.around(file).require(file.getFileName().toString(), ModelDirectory.JSON,
+                why -> ModelFileException.of(file, why));
+        TokenizerVocab vocab = TokenizerVocab.read(file, real);
         // DJL otherwise probes the network (usage ping) on first use; nothing here may go online.
         if (System.getProperty("ai.djl.offline") == null) {
             System.setProperty("ai.djl.offline", "true");
@@ -58,7 +64,7 @@ public final class PltTokenizer implements AutoCloseable {
         HuggingFaceTokenizer tokenizer;
         try {
             tokenizer = HuggingFaceTokenizer.builder()
-                    .optTokenizerPath(file)
+                    .optTokenizerPath(real)
                     .optAddSpecialTokens(false)
                     .optTruncation(false)
                     .optPadding(false)

@@ -5,6 +5,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.plt.model.io.ModelFileException;
 import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
@@ -24,10 +27,11 @@ final class TokenizerVocab {
         this.size = size;
     }
 
-    static TokenizerVocab read(Path file) {
+    /** @param file names the tokenizer in messages; {@code real} is the checked path that is read */
+    static TokenizerVocab read(Path file, Path real) {
         JsonNode root;
-        try {
-            root = new ObjectMapper().readTree(file.toFile());
+        try (InputStream in = Files.newInputStream(real, LinkOption.NOFOLLOW_LINKS)) {
+            root = new ObjectMapper().readTree(in);
         } catch (JsonProcessingException e) {
             throw ModelFileException.wrap(file, "not valid JSON", e);
         } catch (IOException e) {
