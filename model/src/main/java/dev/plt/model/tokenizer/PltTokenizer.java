@@ -20,9 +20,9 @@ import java.util.OptionalInt;
  *       to its id, as in the tokenizers library.</li>
  *   <li>No truncation and no padding (DJL's defaults would truncate at 512 tokens).</li>
  *   <li>{@link #decode(int[])} keeps special tokens, so decoding is lossless and an EOS is visible;
- *       use {@link #decode(int[], boolean)} to drop them. A byte-level tokenizer decodes an incomplete
- *       UTF-8 sequence to U+FFFD, so a streaming caller should decode growing prefixes, not single
- *       tokens.</li>
+ *       use {@link #decode(int[], boolean)} to drop them. An id with no token fails instead of
+ *       vanishing from the text. A byte-level tokenizer decodes an incomplete UTF-8 sequence to U+FFFD,
+ *       so a streaming caller should decode growing prefixes, not single tokens.</li>
  * </ul>
  * No tokenizer_config.json is read: only {@code tokenizer.json} defines behaviour.
  *
@@ -105,18 +105,21 @@ public final class PltTokenizer implements AutoCloseable {
     }
 
     /**
-     * Text of {@code ids}. Ids the tokenizer does not know (at or above {@link #vocabSize()}) contribute
-     * no text, as in the tokenizers library: a model's {@code vocab_size} is often padded above the
-     * tokenizer's, and a sampler may pick a padding id.
+     * Text of {@code ids}. Every id must have a token: unlike the tokenizers library, which drops an id
+     * it does not know, an unknown id fails, so that generated text never silently loses a token. A
+     * model's {@code vocab_size} is often padded above the tokenizer's vocabulary (which the model
+     * loader allows), and a model that then emits a padding id gets this error for that row.
      *
-     * @throws IllegalArgumentException for a negative id (never valid; the native side would wrap it)
+     * @throws InvalidInputException ({@code token_out_of_range}) naming the first id that has no token
      */
     public synchronized String decode(int[] ids, boolean skipSpecialTokens) {
         ensureOpen();
         long[] longs = new long[ids.length];
         for (int i = 0; i < ids.length; i++) {
-            if (ids[i] < 0) {
-                throw new IllegalArgumentException("negative token id " + ids[i] + " at position " + i);
+            if (!vocab.has(ids[i])) {
+                throw new InvalidInputException(ErrorKind.TOKEN_OUT_OF_RANGE, "token id " + ids[i] + " at position "
+                        + i + " has no token in " + path + " (" + vocab.size() + " ids); a model whose vocab_size is"
+                        + " padded above its tokenizer's can produce such an id");
             }
             longs[i] = ids[i];
         }
