@@ -44,11 +44,11 @@ public final class ConfigLoader {
         Path file = modelDir.resolve(ModelDirectory.CONFIG);
         String text;
         try {
-            ModelDirectory dir = ModelDirectory.of(modelDir);
-            if (!dir.has(ModelDirectory.CONFIG)) {
+            // Not followed: a dangling or escaping link is refused below, with its reason.
+            if (!Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
                 throw new ConfigException(file + ": not found (a model directory needs config.json)");
             }
-            Path real = dir.require(ModelDirectory.CONFIG, ModelDirectory.JSON);
+            Path real = ModelDirectory.of(modelDir).require(ModelDirectory.CONFIG, ModelDirectory.JSON);
             try (InputStream in = Files.newInputStream(real, LinkOption.NOFOLLOW_LINKS)) {
                 text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
             }

@@ -163,6 +163,10 @@ class ConfigLoaderTest {
                 || missingKey.getMessage().contains("num_attention_heads"), missingKey.getMessage());
         ConfigException missingFile = assertThrows(ConfigException.class, () -> ConfigLoader.load(dir));
         assertTrue(missingFile.getMessage().contains("config.json"), missingFile.getMessage());
+        Path nowhere = dir.resolve("nowhere");
+        missingFile = assertThrows(ConfigException.class, () -> ConfigLoader.load(nowhere));
+        assertEquals(nowhere.resolve("config.json") + ": not found (a model directory needs config.json)",
+                missingFile.getMessage());
         ConfigException notJson = assertThrows(ConfigException.class, () -> ConfigLoader.parse("config.json", "{oops"));
         assertTrue(notJson.getMessage().contains("not valid JSON"), notJson.getMessage());
     }
