@@ -7,7 +7,9 @@ import dev.plt.model.io.SafetensorsReader;
 import dev.plt.model.testing.RandomCheckpoint;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.Comparator;
@@ -20,7 +22,7 @@ import java.util.stream.Stream;
  * <pre>
  *   CACHE/KEY/f32/weights/          model.safetensors (+ gate tensors), tokenizer.json, written once
  *   CACHE/KEY/f32/plt-2/            config.json of the variant; model.safetensors and tokenizer.json
- *                                   are links to ../weights (no copy: every variant reads the same file)
+ *                                   are hard links to ../weights (no copy: every variant reads the same file)
  * </pre>
  * Weights are written to a temporary directory and renamed into place, so an interrupted run never
  * leaves a half-written file that a later run would reuse.
@@ -83,16 +85,24 @@ public final class BenchModels {
         return weights;
     }
 
-    /** A relative symbolic link (the cache can move), or a hard link where symbolic links are refused. */
+    /**
+     * A hard link (a copy where the file system has none). Not a symbolic link: the loader refuses links
+     * that leave the model directory, and a hard link is the file itself, in the directory, without a copy.
+     * An entry that is not the target's file (a symbolic link an older cache made, or a link to weights
+     * since rewritten) is replaced.
+     */
     private static void link(Path link, Path target) throws IOException {
-        if (Files.exists(link)) {
+        if (Files.exists(link, LinkOption.NOFOLLOW_LINKS) && !Files.isSymbolicLink(link)
+                && Files.isSameFile(link, target)) {
             return;
         }
-        Files.deleteIfExists(link); // a dangling link left by a moved cache
+        Files.deleteIfExists(link);
         try {
-            Files.createSymbolicLink(link, link.getParent().relativize(target));
-        } catch (UnsupportedOperationException | IOException e) {
             Files.createLink(link, target);
+        } catch (FileAlreadyExistsException e) {
+            // Another bench process linked it first.
+        } catch (UnsupportedOperationException | IOException e) {
+            Files.copy(target, link, StandardCopyOption.REPLACE_EXISTING);
         }
     }
 

@@ -1,10 +1,16 @@
 package dev.plt.model.config;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.plt.model.io.ModelDirectory;
+import dev.plt.model.io.ModelFileException;
+import dev.plt.model.kernels.Kernels;
 import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.Iterator;
 import java.util.Set;
@@ -16,7 +22,10 @@ import java.util.Set;
  * ({@code architectures}, token ids, ...) are ignored.
  */
 public final class ConfigLoader {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    /** Duplicate keys are ambiguous (which one counts?); Jackson would silently keep the last. */
+    private static final ObjectMapper JSON = new ObjectMapper().enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+
+    private static final int MAX = Integer.MAX_VALUE;
 
     private static final Set<String> PLT_KEYS = Set.of(
             "plt_num_loops", "plt_loop_mode", "plt_kv_share", "plt_gswa", "plt_gate_use_hidden_states",
@@ -30,14 +39,21 @@ public final class ConfigLoader {
         this.root = root;
     }
 
-    /** Reads {@code dir/config.json}. */
+    /** Reads {@code dir/config.json}, checked by {@link ModelDirectory} before it is opened. */
     public static ModelConfig load(Path modelDir) {
-        Path file = modelDir.resolve("config.json");
+        Path file = modelDir.resolve(ModelDirectory.CONFIG);
         String text;
         try {
-            text = Files.readString(file);
-        } catch (NoSuchFileException e) {
-            throw new ConfigException(file + ": not found (a model directory needs config.json)");
+            // Not followed: a dangling or escaping link is refused below, with its reason.
+            if (!Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
+                throw new ConfigException(file + ": not found (a model directory needs config.json)");
+            }
+            Path real = ModelDirectory.of(modelDir).require(ModelDirectory.CONFIG, ModelDirectory.JSON);
+            try (InputStream in = Files.newInputStream(real, LinkOption.NOFOLLOW_LINKS)) {
+                text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            }
+        } catch (ModelFileException e) {
+            throw new ConfigException(e.getMessage(), e);
         } catch (IOException e) {
             throw new ConfigException(file + ": cannot read: " + e.getMessage(), e);
         }
@@ -58,40 +74,48 @@ public final class ConfigLoader {
         return new ConfigLoader(source, root).build();
     }
 
+    /**
+     * Every size is an integer in a range that makes sense, checked here where the key can be named:
+     * a value that does not fit an int is refused (never wrapped), and sizes are bounded so that the
+     * arrays the engine derives from them (a weight matrix, a sequence's KV cache, the attention
+     * scratch of the longest sequence) fit a Java array, instead of every row failing later.
+     */
     private ModelConfig build() {
         rejectUnimplementedMath();
         String modelType = string("model_type", "llama");
-        int hidden = requiredInt("hidden_size");
-        int heads = requiredInt("num_attention_heads");
-        if (heads <= 0) {
-            throw error("num_attention_heads", "must be > 0, got " + heads);
-        }
+        int hidden = requiredInt("hidden_size", 1, MAX, "");
+        int heads = requiredInt("num_attention_heads", 1, MAX, "");
         if (hidden % heads != 0 && !root.hasNonNull("head_dim")) {
             throw error("head_dim", "absent and hidden_size " + hidden + " is not divisible by num_attention_heads "
                     + heads);
         }
-        int loops = integer("plt_num_loops", 1);
-        if (loops < 1) {
-            throw error("plt_num_loops", "must be >= 1, got " + loops);
-        }
+        int loops = integer("plt_num_loops", 1, 1, MAX / heads,
+                " (num_attention_heads x plt_num_loops must fit an int)");
         LoopMode mode = loopMode(loops);
         // Every value is read (and its errors, which name the key, thrown) before the record checks
         // the combination; only the record's own messages lack the source and get it here.
-        int intermediate = requiredInt("intermediate_size");
-        int layers = requiredInt("num_hidden_layers");
-        int kvHeads = integer("num_key_value_heads", heads);
-        int headDim = integer("head_dim", hidden / heads);
-        int vocab = requiredInt("vocab_size");
+        int intermediate = requiredInt("intermediate_size", 1, MAX / hidden,
+                " (an MLP matrix of intermediate_size x hidden_size must fit a Java array)");
+        int layers = requiredInt("num_hidden_layers", 1, MAX, "");
+        int kvHeads = integer("num_key_value_heads", heads, 1, heads, " (num_attention_heads)");
+        int headDim = integer("head_dim", hidden / heads, 1, MAX / heads,
+                " (num_attention_heads x head_dim must fit an int)");
+        int vocab = requiredInt("vocab_size", 1, MAX / hidden,
+                " (the embedding of vocab_size x hidden_size must fit a Java array)");
         float eps = (float) number("rms_norm_eps", 1e-6);
         double ropeTheta = number("rope_theta", 10000.0);
-        int maxPositions = integer("max_position_embeddings", 4096);
+        // A sequence's keys ([positions][kv heads x head_dim]) and its attention scores ([heads x loops]
+        // [positions]) are single arrays, rounded up to a key block.
+        int widest = Math.max(kvHeads * headDim, heads * loops);
+        int maxPositions = integer("max_position_embeddings", 4096, 1, MAX / widest - Kernels.KEY_BLOCK,
+                " (the KV cache of a longest sequence must fit a Java array)");
         boolean tied = bool("tie_word_embeddings", false);
         boolean bias = bool("attention_bias", "qwen2".equals(modelType));
         String dtype = string("torch_dtype", "float32");
         boolean kvShare = bool("plt_kv_share", true);
         boolean gswa = bool("plt_gswa", true);
         GateInput gate = bool("plt_gate_use_hidden_states", false) ? GateInput.HIDDEN_STATES : GateInput.QUERY;
-        int window = windowSize();
+        int window = windowSize(maxPositions);
         float embScale = (float) number("plt_emb_scale", 1.0);
         float hiddenScale = (float) number("plt_hidden_scale", 1.0);
         boolean perLoopNorm = bool("plt_normalize_per_loop", false);
@@ -141,34 +165,45 @@ public final class ConfigLoader {
         return loops == 1 ? LoopMode.NONE : parsed;
     }
 
-    private int windowSize() {
+    /**
+     * w of {@code [w, 0]}. A window of max_position_embeddings already holds every key a sequence can
+     * have, so a larger one means nothing but ring buffers too large to allocate.
+     */
+    private int windowSize(int maxPositions) {
         JsonNode node = root.get("plt_window_size");
         if (node == null || node.isNull()) {
-            return 64;
+            return 64; // the spec's default: small, so it needs no bound
         }
-        if (!node.isArray() || node.size() != 2 || !node.get(0).isIntegralNumber() || !node.get(1).isIntegralNumber()
-                || node.get(0).asInt() < 0 || node.get(1).asInt() != 0) {
-            throw error("plt_window_size", "is " + node + "; expected a list [w, 0] with w >= 0");
+        if (!node.isArray() || node.size() != 2 || !inRange(node.get(0), 0, maxPositions)
+                || !inRange(node.get(1), 0, 0)) {
+            throw error("plt_window_size", "is " + node + "; expected a list [w, 0] with w an integer in [0, "
+                    + maxPositions + "] (max_position_embeddings)");
         }
-        return node.get(0).asInt();
+        return node.get(0).intValue();
     }
 
-    private int requiredInt(String key) {
+    private int requiredInt(String key, int min, int max, String why) {
         if (!root.hasNonNull(key)) {
             throw error(key, "is required");
         }
-        return integer(key, 0);
+        return integer(key, 0, min, max, why);
     }
 
-    private int integer(String key, int fallback) {
+    /** An integer in [min, max]; {@code why} explains a bound that is not obvious. */
+    private int integer(String key, int fallback, int min, int max, String why) {
         JsonNode node = root.get(key);
         if (node == null || node.isNull()) {
             return fallback;
         }
-        if (!node.isIntegralNumber() || !node.canConvertToInt()) {
-            throw error(key, "must be an integer, got " + node);
+        if (!inRange(node, min, max)) {
+            throw error(key, "must be an integer in [" + min + ", " + max + "]" + why + ", got " + node);
         }
-        return node.asInt();
+        return node.intValue();
+    }
+
+    /** An integral JSON number (not 1.5, "12" or true) in [min, max]; never wraps a value beyond an int. */
+    private static boolean inRange(JsonNode node, int min, int max) {
+        return node.isIntegralNumber() && node.canConvertToInt() && node.intValue() >= min && node.intValue() <= max;
     }
 
     private double number(String key, double fallback) {

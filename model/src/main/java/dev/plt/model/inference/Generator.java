@@ -11,6 +11,10 @@ import java.util.List;
  * Batched generation: prefill every prompt, then one decode step per token for the sequences still
  * running (each step is one CLP pass in PLT mode). A sequence leaves the batch when it emits a stop
  * token, completes a stop string or reaches max_new_tokens; the others go on.
+ *
+ * <p>With a tokenizer, a generated id that has no token (the model's vocab_size padded above the
+ * tokenizer's) fails the call with {@link ErrorKind#TOKEN_OUT_OF_RANGE} rather than vanishing from the
+ * text; callers retry a failed batch row by row, so only that row gets the error.
  */
 public final class Generator {
     private final ForwardPath path;

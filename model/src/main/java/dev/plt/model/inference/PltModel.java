@@ -7,6 +7,8 @@ import dev.plt.model.cuda.CudaPath;
 import dev.plt.model.engine.FastPath;
 import dev.plt.model.engine.ForwardPath;
 import dev.plt.model.engine.ReferencePath;
+import dev.plt.model.io.ModelDirectory;
+import dev.plt.model.io.ModelFileException;
 import dev.plt.model.kernels.EnginePool;
 import dev.plt.model.kernels.KernelBackends;
 import dev.plt.model.kernels.Kernels;
@@ -14,7 +16,6 @@ import dev.plt.model.loop.KvFootprint;
 import dev.plt.model.tokenizer.PltTokenizer;
 import dev.plt.model.weights.ModelWeights;
 import dev.plt.model.weights.WeightLoader;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.slf4j.Logger;
@@ -52,8 +53,7 @@ public final class PltModel implements AutoCloseable {
         long start = System.nanoTime();
         ModelConfig config = ConfigLoader.load(directory);
         ModelWeights weights = WeightLoader.load(directory, config, options.widenBf16());
-        Path tokenizerFile = directory.resolve("tokenizer.json");
-        PltTokenizer tokenizer = Files.exists(tokenizerFile) ? PltTokenizer.load(tokenizerFile) : null;
+        PltTokenizer tokenizer = tokenizer(directory, config);
         EnginePool pool = new EnginePool(options.threads());
         ForwardPath path;
         String backend;
@@ -89,11 +89,31 @@ public final class PltModel implements AutoCloseable {
     public static ModelConfig check(Path directory) {
         ModelConfig config = ConfigLoader.load(directory);
         WeightLoader.checkLayout(directory, config);
-        Path tokenizerFile = directory.resolve("tokenizer.json");
-        if (Files.exists(tokenizerFile)) {
-            PltTokenizer.load(tokenizerFile).close();
+        PltTokenizer tokenizer = tokenizer(directory, config);
+        if (tokenizer != null) {
+            tokenizer.close();
         }
         return config;
+    }
+
+    /**
+     * The directory's tokenizer.json, or null when it has none. Its ids must all have an embedding row:
+     * a tokenizer larger than vocab_size would encode text to ids the model cannot take. A vocab_size
+     * above the tokenizer's is fine (real models pad it); decoding a padding id then fails the row, see
+     * {@link PltTokenizer#decode(int[], boolean)}.
+     */
+    private static PltTokenizer tokenizer(Path directory, ModelConfig config) {
+        if (!ModelDirectory.of(directory).has(ModelDirectory.TOKENIZER)) {
+            return null;
+        }
+        PltTokenizer tokenizer = PltTokenizer.load(directory.resolve(ModelDirectory.TOKENIZER));
+        if (tokenizer.vocabSize() > config.vocabSize()) {
+            tokenizer.close();
+            throw ModelFileException.of(tokenizer.path(), "has token ids up to " + (tokenizer.vocabSize() - 1)
+                    + " (a vocabulary of " + tokenizer.vocabSize() + ") but config.json's vocab_size is "
+                    + config.vocabSize() + ": the model has no embedding for the ids above; wrong tokenizer?");
+        }
+        return tokenizer;
     }
 
     public Path directory() {

@@ -10,9 +10,13 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
+import java.util.Comparator;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -57,17 +61,23 @@ final class SafetensorsHeader {
         ByteBuffer lengthBytes = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
         readFully(channel, lengthBytes, 0);
         long headerLength = lengthBytes.getLong(0);
-        // Unsigned compare: a u64 above 2^63 reads as negative and is just as impossible.
+        // The length field of a foreign file is 8 of its bytes: it is never printed, so a message cannot
+        // leak what a file that is not a model holds. Unsigned compare: a u64 above 2^63 reads as negative.
         if (Long.compareUnsigned(headerLength, fileSize - 8) > 0) {
-            throw ModelFileException.of(file, "header length " + Long.toUnsignedString(headerLength)
-                    + " exceeds the file size (" + fileSize + " bytes): truncated file or not a safetensors file?");
+            throw ModelFileException.of(file, "not a safetensors file (or truncated): its header length field is"
+                    + " out of range, larger than the file (" + fileSize + " bytes)");
         }
         if (headerLength > MAX_HEADER_BYTES) {
-            throw ModelFileException.of(file, "header length " + headerLength + " exceeds the "
-                    + MAX_HEADER_BYTES + "-byte limit: not a safetensors file?");
+            throw ModelFileException.of(file, "not a safetensors file: its header length field is out of range,"
+                    + " above the " + MAX_HEADER_BYTES + "-byte limit");
         }
         ByteBuffer json = ByteBuffer.allocate((int) headerLength);
         readFully(channel, json, 8);
+        // The format requires the header to begin with '{'; checking it first keeps the JSON parser from
+        // quoting the bytes of a file that is something else.
+        if (headerLength == 0 || json.get(0) != '{') {
+            throw ModelFileException.of(file, "not a safetensors file: its header does not begin with '{'");
+        }
         long dataStart = 8 + headerLength;
         return parse(file, json.array(), dataStart, fileSize - dataStart);
     }
@@ -94,7 +104,44 @@ final class SafetensorsHeader {
                 tensors.put(t.name(), t);
             }
         }
+        requireContiguous(file, tensors.values(), dataStart, dataSize);
         return new SafetensorsHeader(tensors, metadata);
+    }
+
+    /**
+     * The format requires the tensors' byte ranges to tile the data section: sorted by offset, the first
+     * begins at 0, each begins where the previous ends, the last ends at the end of the file. Overlapping
+     * tensors would alias each other's data, and a gap or a tail is bytes no header accounts for.
+     */
+    private static void requireContiguous(Path file, Collection<TensorInfo> tensors, long dataStart, long dataSize) {
+        List<TensorInfo> sorted = new ArrayList<>(tensors);
+        sorted.sort(Comparator.comparingLong(TensorInfo::dataOffset).thenComparingLong(TensorInfo::byteLength));
+        long end = 0;
+        TensorInfo previous = null;
+        for (TensorInfo t : sorted) {
+            long begin = t.dataOffset() - dataStart;
+            if (begin < end) {
+                throw ModelFileException.of(file, "tensors '" + previous.name() + "' " + range(previous, dataStart)
+                        + " and '" + t.name() + "' " + range(t, dataStart) + " overlap");
+            }
+            if (begin > end) {
+                throw ModelFileException.of(file, "bytes [" + end + ", " + begin + ") of the data section belong to"
+                        + " no tensor: " + (previous == null ? "the first tensor '" + t.name() + "' begins at " + begin
+                        : "gap between tensors '" + previous.name() + "' and '" + t.name() + "'"));
+            }
+            end = begin + t.byteLength();
+            previous = t;
+        }
+        if (end != dataSize) {
+            throw ModelFileException.of(file, "the data section is " + dataSize + " bytes but its tensors cover "
+                    + end + (previous == null ? "" : " (the last, '" + previous.name() + "', ends there)")
+                    + ": bytes after the last tensor belong to no tensor");
+        }
+    }
+
+    private static String range(TensorInfo t, long dataStart) {
+        long begin = t.dataOffset() - dataStart;
+        return "[" + begin + ", " + (begin + t.byteLength()) + "]";
     }
 
     private static void readMetadata(Path file, JsonNode node, Map<String, String> into) {

@@ -4,11 +4,13 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.plt.model.weights.Bf16Matrix;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.ByteOrder;
 import java.nio.MappedByteBuffer;
 import java.nio.ShortBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Collections;
@@ -51,25 +53,28 @@ public final class SafetensorsReader implements AutoCloseable {
     /**
      * Opens a checkpoint. {@code modelDir} is a directory holding {@code model.safetensors} (preferred
      * when both exist) or {@code model.safetensors.index.json} plus its shards; a path to a single
-     * {@code .safetensors} file is accepted too.
+     * {@code .safetensors} file is accepted too. Every file is checked by {@link ModelDirectory} before it
+     * is opened: a shard the index names must be a {@code .safetensors} file inside the directory.
      *
-     * @throws ModelFileException if the files are missing, unreadable or malformed
+     * @throws ModelFileException if the files are missing, unreadable, malformed or refused
      */
     public static SafetensorsReader open(Path modelDir) {
-        if (Files.isRegularFile(modelDir)) {
-            return openSingle(modelDir);
+        if (Files.exists(modelDir) && !Files.isDirectory(modelDir)) {
+            // One file given on its own: its directory is the jail.
+            Path real = ModelDirectory.around(modelDir).require(modelDir.getFileName().toString(),
+                    ModelDirectory.SAFETENSORS, why -> ModelFileException.of(modelDir, why));
+            return openSingle(modelDir, real);
         }
         if (!Files.isDirectory(modelDir)) {
             throw ModelFileException.of(modelDir, "model directory does not exist (expected it to hold "
                     + SINGLE_FILE + " or " + INDEX_FILE + ")");
         }
-        Path single = modelDir.resolve(SINGLE_FILE);
-        if (Files.exists(single)) {
-            return openSingle(single);
+        ModelDirectory dir = ModelDirectory.of(modelDir);
+        if (dir.has(SINGLE_FILE)) {
+            return openSingle(dir.shown(SINGLE_FILE), dir.require(SINGLE_FILE, ModelDirectory.SAFETENSORS));
         }
-        Path index = modelDir.resolve(INDEX_FILE);
-        if (Files.exists(index)) {
-            return openSharded(index);
+        if (dir.has(INDEX_FILE)) {
+            return openSharded(dir);
         }
         PickleWeights.find(modelDir).ifPresent(pickle -> {
             throw PickleWeights.refusal(modelDir, pickle);
@@ -78,10 +83,11 @@ public final class SafetensorsReader implements AutoCloseable {
                 + INDEX_FILE + " exists in this directory");
     }
 
-    private static SafetensorsReader openSingle(Path file) {
+    /** @param file the path messages name; {@code real} the checked path that is opened */
+    private static SafetensorsReader openSingle(Path file, Path real) {
         Map<Path, FileChannel> channels = new LinkedHashMap<>();
         try {
-            SafetensorsHeader header = openFile(file, channels);
+            SafetensorsHeader header = openFile(file, real, channels);
             return new SafetensorsReader(file, new LinkedHashMap<>(header.tensors()), channels);
         } catch (RuntimeException e) {
             closeAll(channels, e);
@@ -89,19 +95,25 @@ public final class SafetensorsReader implements AutoCloseable {
         }
     }
 
-    private static SafetensorsReader openSharded(Path index) {
-        Map<String, String> weightMap = readWeightMap(index);
-        Path dir = index.toAbsolutePath().normalize().getParent();
+    private static SafetensorsReader openSharded(ModelDirectory dir) {
+        Path index = dir.shown(INDEX_FILE);
+        Map<String, String> weightMap = readWeightMap(index, dir.require(INDEX_FILE, ModelDirectory.JSON));
         Map<Path, FileChannel> channels = new LinkedHashMap<>();
         try {
-            // Open every shard the index names, in first-mention order.
-            Map<String, SafetensorsHeader> shards = new LinkedHashMap<>();
+            // Check every shard the index names before opening any, in first-mention order: a refused
+            // name (a pickle, a path out of the directory) stops the load before a file is touched.
+            Map<String, Path> realShards = new LinkedHashMap<>();
             for (Map.Entry<String, String> e : weightMap.entrySet()) {
                 String shardName = e.getValue();
-                if (!shards.containsKey(shardName)) {
-                    Path shard = resolveShard(index, dir, shardName, e.getKey());
-                    shards.put(shardName, openFile(shard, channels));
+                if (!realShards.containsKey(shardName)) {
+                    realShards.put(shardName, dir.require(shardName, ModelDirectory.SAFETENSORS,
+                            why -> ModelFileException.of(index, e.getKey(), "is mapped to shard '" + shardName
+                                    + "', which " + why)));
                 }
+            }
+            Map<String, SafetensorsHeader> shards = new LinkedHashMap<>();
+            for (Map.Entry<String, Path> shard : realShards.entrySet()) {
+                shards.put(shard.getKey(), openFile(dir.shown(shard.getKey()), shard.getValue(), channels));
             }
             // Every mapped tensor must be where the index says.
             for (Map.Entry<String, String> e : weightMap.entrySet()) {
@@ -129,10 +141,10 @@ public final class SafetensorsReader implements AutoCloseable {
     }
 
     /** Parses the index's {"weight_map": {tensor: shardFileName}}. */
-    private static Map<String, String> readWeightMap(Path index) {
+    private static Map<String, String> readWeightMap(Path index, Path real) {
         JsonNode root;
-        try {
-            root = SafetensorsHeader.JSON.readTree(index.toFile());
+        try (InputStream in = Files.newInputStream(real, LinkOption.NOFOLLOW_LINKS)) {
+            root = SafetensorsHeader.JSON.readTree(in);
         } catch (JsonProcessingException e) {
             throw ModelFileException.wrap(index, "not valid JSON", e);
         } catch (IOException e) {
@@ -153,25 +165,15 @@ public final class SafetensorsReader implements AutoCloseable {
         return weightMap;
     }
 
-    /** A shard must be a file directly inside the model directory (no "../" escapes). */
-    private static Path resolveShard(Path index, Path dir, String shardName, String firstTensor) {
-        Path shard = dir.resolve(shardName).normalize();
-        if (!dir.equals(shard.getParent())) {
-            throw ModelFileException.of(index, firstTensor, "is mapped to shard '" + shardName
-                    + "', which is not a file in the model directory");
-        }
-        if (!Files.isRegularFile(shard)) {
-            throw ModelFileException.of(index, firstTensor, "is mapped to shard '" + shardName
-                    + "', which does not exist");
-        }
-        return shard;
-    }
-
-    /** Opens {@code file}, registers its channel (so a later failure closes it) and reads its header. */
-    private static SafetensorsHeader openFile(Path file, Map<Path, FileChannel> channels) {
+    /**
+     * Opens {@code real} (already checked by {@link ModelDirectory}; a link swapped in since is not
+     * followed), registers its channel under {@code file} (so a later failure closes it) and reads its
+     * header; messages and {@link TensorInfo#file()} name {@code file}.
+     */
+    private static SafetensorsHeader openFile(Path file, Path real, Map<Path, FileChannel> channels) {
         FileChannel channel;
         try {
-            channel = FileChannel.open(file, StandardOpenOption.READ);
+            channel = FileChannel.open(real, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS);
         } catch (IOException e) {
             throw ModelFileException.wrap(file, "cannot open", e);
         }

@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -76,7 +77,10 @@ public final class RandomCheckpoint {
     private RandomCheckpoint() {
     }
 
-    /** Writes the model directory and returns it. The tokenizer needs vocab >= 257 (bytes + EOS). */
+    /**
+     * Writes the model directory and returns it. The tokenizer (bytes, EOS, reserved ids up to vocab)
+     * needs vocab >= 257; a smaller model gets none.
+     */
     public static Path write(Path dir, Spec spec) {
         try {
             Files.createDirectories(dir);
@@ -88,12 +92,25 @@ public final class RandomCheckpoint {
                 SafetensorsWriter.write(dir.resolve("model.safetensors"), tensors);
             }
             if (spec.vocab() >= 257) {
-                ByteLevelTokenizerJson.write(dir.resolve("tokenizer.json"), List.of(), List.of("<|endoftext|>"));
+                ByteLevelTokenizerJson.write(dir.resolve("tokenizer.json"), List.of(), specialTokens(spec.vocab()));
             }
             return dir;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write random checkpoint to " + dir, e);
         }
+    }
+
+    /**
+     * EOS (id 256), then reserved tokens up to {@code vocab - 1}, as Llama 3 reserves its unused ids: the
+     * tokenizer spells every id the model can generate (decoding an id without a token fails the row),
+     * and text, which never contains "&lt;|reserved_", encodes exactly as without them.
+     */
+    private static List<String> specialTokens(int vocab) {
+        List<String> specials = new ArrayList<>(List.of("<|endoftext|>"));
+        for (int id = 257; id < vocab; id++) {
+            specials.add("<|reserved_" + (id - 257) + "|>");
+        }
+        return specials;
     }
 
     /**

@@ -3,9 +3,11 @@ package dev.plt.model.tokenizer;
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import dev.plt.model.inference.ErrorKind;
 import dev.plt.model.inference.InvalidInputException;
+import dev.plt.model.io.ModelDirectory;
 import dev.plt.model.io.ModelFileException;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.OptionalInt;
 
@@ -18,9 +20,9 @@ import java.util.OptionalInt;
  *       to its id, as in the tokenizers library.</li>
  *   <li>No truncation and no padding (DJL's defaults would truncate at 512 tokens).</li>
  *   <li>{@link #decode(int[])} keeps special tokens, so decoding is lossless and an EOS is visible;
- *       use {@link #decode(int[], boolean)} to drop them. A byte-level tokenizer decodes an incomplete
- *       UTF-8 sequence to U+FFFD, so a streaming caller should decode growing prefixes, not single
- *       tokens.</li>
+ *       use {@link #decode(int[], boolean)} to drop them. An id with no token fails instead of
+ *       vanishing from the text. A byte-level tokenizer decodes an incomplete UTF-8 sequence to U+FFFD,
+ *       so a streaming caller should decode growing prefixes, not single tokens.</li>
  * </ul>
  * No tokenizer_config.json is read: only {@code tokenizer.json} defines behaviour.
  *
@@ -41,16 +43,20 @@ public final class PltTokenizer implements AutoCloseable {
     }
 
     /**
-     * Loads a {@code tokenizer.json} (or the one inside a directory), offline.
+     * Loads a {@code tokenizer.json} (or the one inside a directory), offline. The file is checked by
+     * {@link ModelDirectory} against its own directory before it is opened: a {@code .json} regular
+     * file, not a link out of that directory.
      *
-     * @throws ModelFileException naming the file if it is missing or not a valid tokenizer
+     * @throws ModelFileException naming the file if it is missing, refused or not a valid tokenizer
      */
     public static PltTokenizer load(Path tokenizerJson) {
-        Path file = Files.isDirectory(tokenizerJson) ? tokenizerJson.resolve("tokenizer.json") : tokenizerJson;
-        if (!Files.isRegularFile(file)) {
+        Path file = Files.isDirectory(tokenizerJson) ? tokenizerJson.resolve(ModelDirectory.TOKENIZER) : tokenizerJson;
+        if (!Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
             throw ModelFileException.of(file, "tokenizer file not found");
         }
-        TokenizerVocab vocab = TokenizerVocab.read(file);
+        Path real = ModelDirectory.around(file).require(file.getFileName().toString(), ModelDirectory.JSON,
+                why -> ModelFileException.of(file, why));
+        TokenizerVocab vocab = TokenizerVocab.read(file, real);
         // DJL otherwise probes the network (usage ping) on first use; nothing here may go online.
         if (System.getProperty("ai.djl.offline") == null) {
             System.setProperty("ai.djl.offline", "true");
@@ -58,7 +64,7 @@ public final class PltTokenizer implements AutoCloseable {
         HuggingFaceTokenizer tokenizer;
         try {
             tokenizer = HuggingFaceTokenizer.builder()
-                    .optTokenizerPath(file)
+                    .optTokenizerPath(real)
                     .optAddSpecialTokens(false)
                     .optTruncation(false)
                     .optPadding(false)
@@ -99,18 +105,21 @@ public final class PltTokenizer implements AutoCloseable {
     }
 
     /**
-     * Text of {@code ids}. Ids the tokenizer does not know (at or above {@link #vocabSize()}) contribute
-     * no text, as in the tokenizers library: a model's {@code vocab_size} is often padded above the
-     * tokenizer's, and a sampler may pick a padding id.
+     * Text of {@code ids}. Every id must have a token: unlike the tokenizers library, which drops an id
+     * it does not know, an unknown id fails, so that generated text never silently loses a token. A
+     * model's {@code vocab_size} is often padded above the tokenizer's vocabulary (which the model
+     * loader allows), and a model that then emits a padding id gets this error for that row.
      *
-     * @throws IllegalArgumentException for a negative id (never valid; the native side would wrap it)
+     * @throws InvalidInputException ({@code token_out_of_range}) naming the first id that has no token
      */
     public synchronized String decode(int[] ids, boolean skipSpecialTokens) {
         ensureOpen();
         long[] longs = new long[ids.length];
         for (int i = 0; i < ids.length; i++) {
-            if (ids[i] < 0) {
-                throw new IllegalArgumentException("negative token id " + ids[i] + " at position " + i);
+            if (!vocab.has(ids[i])) {
+                throw new InvalidInputException(ErrorKind.TOKEN_OUT_OF_RANGE, "token id " + ids[i] + " at position "
+                        + i + " has no token in " + path + " (" + vocab.size() + " ids); a model whose vocab_size is"
+                        + " padded above its tokenizer's can produce such an id");
             }
             longs[i] = ids[i];
         }

@@ -55,6 +55,23 @@ class BenchModelsTest {
     }
 
     @Test
+    void variantFilesAreHardLinksInsideTheVariantDirectorySoTheLoaderAcceptsThem() throws IOException {
+        BenchModels models = new BenchModels(cache, BenchShape.quick(), message -> { });
+        Path dir = models.variantDir(DType.F32, BenchVariant.PLT_2);
+        // An older cache linked ../weights symbolically; the loader refuses links out of the model directory.
+        Path shared = dir.resolve("model.safetensors");
+        Files.delete(shared);
+        Files.createSymbolicLink(shared, Path.of("..", "weights", "model.safetensors"));
+
+        assertEquals(dir, models.variantDir(DType.F32, BenchVariant.PLT_2));
+        for (String name : new String[] {"model.safetensors", "tokenizer.json"}) {
+            assertTrue(Files.isRegularFile(dir.resolve(name), java.nio.file.LinkOption.NOFOLLOW_LINKS), name);
+            assertTrue(Files.isSameFile(dir.resolve(name), dir.resolveSibling("weights").resolve(name)), name);
+        }
+        assertEquals(2, PltModel.check(dir).numLoops());
+    }
+
+    @Test
     void weightsAreWrittenOncePerShapeAndDtype() throws IOException {
         List<String> messages = new ArrayList<>();
         new BenchModels(cache, BenchShape.quick(), messages::add).variantDir(DType.BF16, BenchVariant.PLT_2);

@@ -88,6 +88,66 @@ class ConfigLoaderTest {
         assertFalse(e.getMessage().contains("\n"), "one line: " + e.getMessage());
     }
 
+    private static ConfigException refused(String extra, String... fragments) {
+        ConfigException e = assertThrows(ConfigException.class, () -> parse(extra), extra);
+        String m = e.getMessage();
+        assertTrue(m.startsWith("config.json: "), m);
+        assertFalse(m.contains("\n"), "one line: " + m);
+        for (String f : fragments) {
+            assertTrue(m.contains(f), () -> "expected '" + f + "' in: " + m);
+        }
+        return e;
+    }
+
+    @Test
+    void aDuplicateKeyIsRefusedNamingIt() {
+        // Jackson would keep the last value; which one the writer meant is unknowable.
+        refused("\"vocab_size\": 200", "Duplicate", "vocab_size");
+        refused("\"plt_num_loops\": 2, \"plt_num_loops\": 3", "plt_num_loops");
+    }
+
+    @Test
+    void aWindowIsAnIntegerNoLargerThanMaxPositionEmbeddings() {
+        // 2^32 + 64 used to wrap to 64.
+        refused("\"plt_num_loops\": 2, \"plt_window_size\": [4294967360, 0]", "key 'plt_window_size'",
+                "[4294967360,0]", "w an integer in [0, 4096] (max_position_embeddings)");
+        // Near Integer.MAX_VALUE every row used to fail allocating its ring buffers.
+        refused("\"plt_num_loops\": 2, \"plt_window_size\": [2147483646, 0]", "[0, 4096]");
+        refused("\"plt_num_loops\": 2, \"max_position_embeddings\": 128, \"plt_window_size\": [129, 0]",
+                "[0, 128]");
+        refused("\"plt_num_loops\": 2, \"plt_window_size\": [1.5, 0]", "plt_window_size");
+        refused("\"plt_num_loops\": 2, \"plt_window_size\": [64, 4294967296]", "plt_window_size");
+        assertEquals(128, parse("\"plt_num_loops\": 2, \"max_position_embeddings\": 128, \"plt_window_size\": [128, 0]")
+                .windowSize());
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "\"hidden_size\": 0|hidden_size|[1, 2147483647]",
+        "\"hidden_size\": -64|hidden_size|[1, 2147483647]",
+        "\"hidden_size\": 4294967360|hidden_size|[1, 2147483647]",
+        "\"hidden_size\": 64.5|hidden_size|[1, 2147483647]",
+        "\"num_hidden_layers\": \"2\"|num_hidden_layers|[1, 2147483647]",
+        "\"num_hidden_layers\": true|num_hidden_layers|[1, 2147483647]",
+        "\"num_hidden_layers\": 2.0|num_hidden_layers|[1, 2147483647]",
+        "\"num_key_value_heads\": 0|num_key_value_heads|[1, 4]",
+        "\"num_key_value_heads\": 8|num_key_value_heads|[1, 4]",
+        "\"plt_num_loops\": -1|plt_num_loops|[1, 536870911]",
+        "\"head_dim\": 1073741824|head_dim|[1, 536870911]",
+        "\"vocab_size\": 40000000|vocab_size|[1, 33554431]",
+        "\"intermediate_size\": 2147483647|intermediate_size|[1, 33554431]",
+        "\"max_position_embeddings\": 0|max_position_embeddings|[1, 33554415]",
+        "\"max_position_embeddings\": 2147483647|max_position_embeddings|[1, 33554415]"})
+    void sizesAreIntegersInARangeThatIsNamed(String extra, String key, String range) {
+        // The duplicate-free override: LLAMA's own value for the key is removed first.
+        String base = LLAMA.replaceAll("\"" + key + "\": [0-9]+,?", "");
+        String json = "{" + base.strip().replaceAll(",$", "") + ", " + extra + "}";
+        ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.parse("config.json", json), json);
+        String m = e.getMessage();
+        assertFalse(m.contains("\n"), m);
+        assertTrue(m.startsWith("config.json: key '" + key + "' must be an integer in " + range), m);
+    }
+
     @Test
     void harmlessKeysAreIgnored() {
         ModelConfig c = parse("\"rope_scaling\": null, \"architectures\": [\"LlamaForCausalLM\"], \"bos_token_id\": 1,"
@@ -103,6 +163,10 @@ class ConfigLoaderTest {
                 || missingKey.getMessage().contains("num_attention_heads"), missingKey.getMessage());
         ConfigException missingFile = assertThrows(ConfigException.class, () -> ConfigLoader.load(dir));
         assertTrue(missingFile.getMessage().contains("config.json"), missingFile.getMessage());
+        Path nowhere = dir.resolve("nowhere");
+        missingFile = assertThrows(ConfigException.class, () -> ConfigLoader.load(nowhere));
+        assertEquals(nowhere.resolve("config.json") + ": not found (a model directory needs config.json)",
+                missingFile.getMessage());
         ConfigException notJson = assertThrows(ConfigException.class, () -> ConfigLoader.parse("config.json", "{oops"));
         assertTrue(notJson.getMessage().contains("not valid JSON"), notJson.getMessage());
     }

@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.io.RandomAccessFile;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -78,11 +80,14 @@ class SafetensorsErrorTest {
     void headerLengthLargerThanFileIsRejected() throws IOException {
         byte[] json = "{}".getBytes(StandardCharsets.UTF_8);
         RawSafetensors.write(single(), 1000, json, new byte[0]);
-        openFails(dir, single().toString(), "header length 1000 exceeds the file size (10 bytes)");
+        ModelFileException e = openFails(dir, single().toString(),
+                "its header length field is out of range, larger than the file (10 bytes)");
+        assertFalse(e.getMessage().contains("1000"), "the field's value is never printed: " + e.getMessage());
 
-        // A u64 above 2^63 (negative as a Java long) is reported unsigned.
+        // A u64 above 2^63 is negative as a Java long: just as out of range.
         RawSafetensors.write(single(), -1L, json, new byte[0]);
-        openFails(dir, "header length 18446744073709551615 exceeds the file size");
+        e = openFails(dir, "its header length field is out of range");
+        assertFalse(e.getMessage().contains("18446744073709551615"), e.getMessage());
     }
 
     @Test
@@ -92,7 +97,9 @@ class SafetensorsErrorTest {
         try (RandomAccessFile f = new RandomAccessFile(single().toFile(), "rw")) {
             f.setLength(160_000_000L);
         }
-        openFails(dir, single().toString(), "header length 150000000 exceeds the 100000000-byte limit");
+        ModelFileException e = openFails(dir, single().toString(),
+                "not a safetensors file: its header length field is out of range, above the 100000000-byte limit");
+        assertFalse(e.getMessage().contains("150000000"), e.getMessage());
     }
 
     @Test
@@ -101,11 +108,65 @@ class SafetensorsErrorTest {
         openFails(dir, single().toString(), "header is not valid JSON");
 
         RawSafetensors.write(single(), "[1, 2]", new byte[0]);
-        openFails(dir, single().toString(), "header is not a JSON object");
+        openFails(dir, single().toString(), "not a safetensors file: its header does not begin with '{'");
 
         String dup = "{" + entry("w", "F32", "[1]", 0, 4) + "," + entry("w", "F32", "[1]", 4, 8) + "}";
         RawSafetensors.write(single(), dup, new byte[8]);
         openFails(dir, single().toString(), "header is not valid JSON", "Duplicate field 'w'");
+    }
+
+    /** Little-endian u64 of a file's first 8 bytes: what the old message printed as "header length". */
+    private static String lengthField(byte[] bytes) {
+        return Long.toUnsignedString(ByteBuffer.wrap(bytes, 0, 8).order(ByteOrder.LITTLE_ENDIAN).getLong());
+    }
+
+    @Test
+    void aFileThatIsNotSafetensorsIsRefusedWithoutEchoingItsBytes() throws IOException {
+        byte[] text = "password=hunter2\napi_key=sk-0123456789\n".getBytes(StandardCharsets.UTF_8);
+        Files.write(single(), text);
+        ModelFileException e = openFails(dir, single().toString(), "not a safetensors file");
+        for (String leaked : new String[] {lengthField(text), "hunter2", "sk-0123"}) {
+            assertFalse(e.getMessage().contains(leaked), () -> "'" + leaked + "' leaked: " + e.getMessage());
+        }
+
+        // A small length field gets past the first check; the bytes after it are still not quoted.
+        byte[] secret = "secret_token_abcdef, more".getBytes(StandardCharsets.UTF_8);
+        RawSafetensors.write(single(), secret.length, secret, new byte[0]);
+        ModelFileException notJson = openFails(dir, single().toString(),
+                "not a safetensors file: its header does not begin with '{'");
+        assertFalse(notJson.getMessage().contains("secret"), notJson.getMessage());
+    }
+
+    @Test
+    void tensorsMustTileTheDataSectionExactly() throws IOException {
+        // Overlap: b starts inside a, so the two would alias bytes.
+        RawSafetensors.write(single(), "{" + entry("a", "F32", "[2]", 0, 8) + "," + entry("b", "F32", "[2]", 4, 12)
+                + "}", new byte[12]);
+        openFails(dir, single().toString(), "tensors 'a' [0, 8] and 'b' [4, 12] overlap");
+
+        // A gap between two tensors.
+        RawSafetensors.write(single(), "{" + entry("a", "F32", "[1]", 0, 4) + "," + entry("b", "F32", "[1]", 8, 12)
+                + "}", new byte[12]);
+        openFails(dir, single().toString(), "bytes [4, 8) of the data section belong to no tensor",
+                "gap between tensors 'a' and 'b'");
+
+        // The first tensor does not start the data section.
+        RawSafetensors.write(single(), "{" + entry("a", "F32", "[1]", 4, 8) + "}", new byte[8]);
+        openFails(dir, single().toString(), "bytes [0, 4) of the data section belong to no tensor",
+                "the first tensor 'a' begins at 4");
+
+        // Bytes after the last tensor.
+        RawSafetensors.write(single(), "{" + entry("a", "F32", "[1]", 0, 4) + "}", new byte[6]);
+        openFails(dir, single().toString(), "the data section is 6 bytes but its tensors cover 4",
+                "the last, 'a', ends there");
+
+        // Header order need not be offset order, and empty tensors take no bytes: this file is valid.
+        RawSafetensors.write(single(), "{" + entry("b", "F32", "[1]", 4, 8) + "," + entry("empty", "F32", "[0]", 4, 4)
+                + "," + entry("a", "F32", "[1]", 0, 4) + "}", RawSafetensors.littleEndianFloats(1, 2));
+        try (SafetensorsReader r = SafetensorsReader.open(dir)) {
+            assertEquals(2f, r.readFloats("b")[0]);
+            assertEquals(0, r.readFloats("empty").length);
+        }
     }
 
     @Test

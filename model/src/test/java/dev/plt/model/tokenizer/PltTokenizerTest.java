@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.plt.model.inference.ErrorKind;
+import dev.plt.model.inference.InvalidInputException;
 import dev.plt.model.io.ModelFileException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -101,15 +103,20 @@ class PltTokenizerTest {
     }
 
     @Test
-    void loadsFromDirectoryAndDecodesUnknownIdsToNothing() {
+    void loadsFromDirectoryAndRefusesToDecodeIdsThatHaveNoToken() {
         ByteLevelTokenizerJson.write(dir.resolve("tokenizer.json"), List.of(), List.of(EOT));
         try (PltTokenizer tok = PltTokenizer.load(dir)) {
             assertEquals(dir.resolve("tokenizer.json"), tok.path());
-            // A model's padded vocab (e.g. 300 rows for this 257-token tokenizer) may emit unknown ids.
-            assertEquals("ab", tok.decode(new int[] {97, 257, 299, 1_000_000, 98}));
-            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                    () -> tok.decode(new int[] {97, -1}));
-            assertTrue(e.getMessage().contains("negative token id -1 at position 1"), e.getMessage());
+            assertEquals("ab" + EOT, tok.decode(new int[] {97, 98, 256}));
+            // A model's padded vocab (e.g. 300 rows for this 257-token tokenizer) may emit such ids: they
+            // fail instead of vanishing from the text.
+            for (int id : new int[] {257, 299, 1_000_000, -1}) {
+                InvalidInputException e = assertThrows(InvalidInputException.class,
+                        () -> tok.decode(new int[] {97, id, 98}));
+                assertEquals(ErrorKind.TOKEN_OUT_OF_RANGE, e.kind());
+                assertTrue(e.getMessage().startsWith("token id " + id + " at position 1 has no token in "
+                        + dir.resolve("tokenizer.json") + " (257 ids)"), e.getMessage());
+            }
         }
     }
 
@@ -160,6 +167,15 @@ class PltTokenizerTest {
         Path noModel = Files.writeString(dir.resolve("nomodel.json"), "{\"version\": \"1.0\"}");
         e = assertThrows(ModelFileException.class, () -> PltTokenizer.load(noModel));
         assertTrue(e.getMessage().contains(noModel + ": has no \"model\" object"), e.getMessage());
+
+        // An id beyond an int used to wrap (2^32 + 5 read as 5), and a non-number read as 0.
+        for (String id : new String[] {"4294967301", "\"5\"", "-1"}) {
+            Path badId = Files.writeString(dir.resolve("badid.json"), "{\"model\": {\"type\": \"BPE\", \"vocab\":"
+                    + " {\"a\": 0, \"b\": " + id + "}, \"merges\": []}}");
+            e = assertThrows(ModelFileException.class, () -> PltTokenizer.load(badId));
+            assertTrue(e.getMessage().equals(badId + ": token 'b' has id " + id + ", not an integer in [0, 2147483646]"),
+                    e.getMessage());
+        }
 
         Path foreign = Files.writeString(dir.resolve("foreign.json"), "{\"model\": {\"type\": \"NoSuchModel\"}}");
         e = assertThrows(ModelFileException.class, () -> PltTokenizer.load(foreign));
