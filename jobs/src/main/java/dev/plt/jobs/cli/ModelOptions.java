@@ -1,6 +1,5 @@
 package dev.plt.jobs.cli;
 
-import dev.plt.model.cuda.CudaBackend;
 import dev.plt.model.inference.EngineOptions;
 import dev.plt.model.kernels.KernelBackends;
 import dev.plt.model.inference.PltModel;
@@ -56,7 +55,7 @@ public final class ModelOptions {
             throw new IllegalArgumentException("--path must be fast or reference, got '" + path + "'");
         }
         String b = backend == null ? "" : backend.trim().toLowerCase(java.util.Locale.ROOT);
-        if (!KernelBackends.OPTIONS.contains(b) && !CudaBackend.isRequested(b)) {
+        if (!KernelBackends.OPTIONS.contains(b) && !b.equals("cuda") && !b.matches("cuda:[0-9]+")) {
             throw new IllegalArgumentException("--backend must be one of " + String.join(", ", KernelBackends.OPTIONS)
                     + ", cuda or cuda:N, got '" + backend + "'");
         }
