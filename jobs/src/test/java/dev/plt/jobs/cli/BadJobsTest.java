@@ -123,4 +123,17 @@ class BadJobsTest {
                 "bad.jsonl:2", "malformed input");
         assertFalse(Files.exists(dir.resolve("never-malformed")));
     }
+
+    @Test
+    void aDirectoryMixingFormatsIsRefusedNamingTheFilesOfEach() throws IOException {
+        Path mixed = Files.createDirectories(dir.resolve("mixed"));
+        Files.writeString(mixed.resolve("a.jsonl"), "{\"id\": 1, \"text\": \"a\"}\n");
+        Files.writeString(mixed.resolve("b.csv"), "id,text\n2,b\n");
+        Files.write(mixed.resolve("c.parquet"), new byte[] {'P', 'A', 'R', '1'});
+        Path output = dir.resolve("never-mixed");
+        assertContains(fails("score", "--model", model.toString(), "--input", mixed.toString(), "--output",
+                output.toString(), "--master", "local[1]"), "--input " + mixed, "mixes files of several formats",
+                "csv: b.csv", "jsonl: a.jsonl", "parquet: c.parquet");
+        assertFalse(Files.exists(output), "nothing written");
+    }
 }
