@@ -101,6 +101,14 @@ class BadJobsTest {
     }
 
     @Test
+    void aBadTaskOptionIsNamedWithWhatItAccepts() {
+        assertContains(fails("evaluate", "--model", model.toString(), "--task", "gsm8k", "--task-option",
+                "num_fewshot=abc", "--output", dir.resolve("never-option").toString()),
+                "option num_fewshot=abc: expected a whole number >= 0");
+        assertFalse(Files.exists(dir.resolve("never-option")));
+    }
+
+    @Test
     void anExistingOutputNeedsOverwrite() throws IOException {
         Path existing = Files.createDirectories(dir.resolve("existing"));
         assertContains(fails(score(model, existing)), "--output", "already exists", "--overwrite");
