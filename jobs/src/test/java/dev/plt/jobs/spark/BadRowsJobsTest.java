@@ -281,4 +281,23 @@ class BadRowsJobsTest {
                 "by default (as lm-eval) the long context is cut from the left and scored");
         assertEquals("truncate-left", metrics.get("settings").get("overlong").asText());
     }
+
+    /** A GSM8K reference without its "#### N" was scored as a wrong answer; it is an error of that sample. */
+    @Test
+    void evaluateCountsAGsm8kSampleWithoutItsAnswerNumberAsAnError() throws IOException {
+        Path data = dir.resolve("gsm8k_data.jsonl");
+        Files.writeString(data, "{\"question\": \"1 + 1?\", \"answer\": \"1 + 1 = 2\\n#### 2\"}\n"
+                + "{\"question\": \"No number?\", \"answer\": \"two\"}\n");
+        Path out = dir.resolve("eval-gsm8k");
+        Run run = run("evaluate", "--model", model.toString(), "--task", "gsm8k", "--data", data.toString(),
+                "--task-option", "num_fewshot=0", "--task-option", "max_gen_toks=4", "--output", out.toString(),
+                "--master", "local[2]");
+        assertEquals(0, run.exitCode(), run.stderr());
+        JsonNode metrics = JSON.readTree(out.resolve("metrics.json").toFile());
+        assertEquals(1, metrics.get("errors").asInt());
+        assertEquals(JSON.readTree("{\"invalid_input\": 1}"), metrics.get("errors_by_kind"));
+        assertTrue(run.stdout().contains("1 errors (1 invalid_input)"), run.stdout());
+        assertTrue(Files.readString(out.resolve("report.html")).contains("sample gsm8k/gsm8k_data/1 (question"),
+                "the error names the sample");
+    }
 }
