@@ -1,6 +1,8 @@
 package dev.plt.datasets.readers;
 
 import java.util.List;
+import java.util.Optional;
+import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.SparkSession;
 
 /**
@@ -13,7 +15,7 @@ import org.apache.spark.sql.SparkSession;
  * </pre>
  * Malformed JSONL/CSV lines never fail the job unless {@link ReadOptions#failFast()} asks for it. The
  * format comes from {@link ReadOptions#format()} or else from the file extension (for a directory, from
- * its first data file).
+ * its data files, which must all be of one format).
  */
 public final class DataReaders {
     private DataReaders() {
@@ -28,7 +30,11 @@ public final class DataReaders {
      *                                 pass over the input at read time)
      */
     public static ReadResult read(SparkSession spark, String path, ReadOptions options) {
-        DataFormat format = options.format() != null ? options.format() : formatOf(spark, path);
+        Optional<DataFormat> ofFiles = DataFormat.ofFiles(path, LineIndexedText.list(spark, path).stream()
+                .map(f -> new Path(f).getName()).toList()); // refuses files of several formats
+        DataFormat format = options.format() != null ? options.format() : DataFormat.fromFileName(path)
+                .or(() -> ofFiles).orElseThrow(() -> new IllegalArgumentException("cannot tell the format of " + path
+                        + " from its name; set ReadOptions.withFormat(jsonl|csv|parquet|arrow)"));
         ReadResult result = switch (format) {
             case JSONL -> JsonLinesReader.read(spark, path, options);
             case CSV -> CsvReader.read(spark, path, options);
@@ -44,13 +50,5 @@ public final class DataReaders {
             }
         }
         return result;
-    }
-
-    /** The format of {@code path}'s name, or of its first data file when it is a directory or glob. */
-    static DataFormat formatOf(SparkSession spark, String path) {
-        return DataFormat.fromFileName(path)
-                .or(() -> DataFormat.fromFileName(LineIndexedText.files(spark, path).get(0)))
-                .orElseThrow(() -> new IllegalArgumentException("cannot tell the format of " + path
-                        + " from its name; set ReadOptions.withFormat(jsonl|csv|parquet|arrow)"));
     }
 }

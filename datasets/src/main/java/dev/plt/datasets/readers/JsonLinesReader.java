@@ -1,19 +1,28 @@
 package dev.plt.datasets.readers;
 
+import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.from_json;
+import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.trim;
+import static org.apache.spark.sql.functions.udf;
+import static org.apache.spark.sql.functions.when;
 
+import dev.plt.model.inference.ErrorKind;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.api.java.UDF1;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
@@ -24,9 +33,10 @@ import org.slf4j.LoggerFactory;
  * JSON Lines: one object per line. Lines are read as text with their numbers and parsed with
  * {@code from_json} in PERMISSIVE mode, so a malformed line (bad JSON, not an object, a value of the
  * wrong type) becomes a row with its raw text in the corrupt column and its line number, instead of
- * failing the job. A line that is not valid Unicode (bytes that are not UTF-8, an escape of a lone
- * surrogate, which Spark would turn into {@code ?}) is set aside the same way, with the problem named.
- * Blank lines are skipped, as Spark's JSON reader does.
+ * failing the job. Some lines are set aside before Spark's parser sees them, with the problem named
+ * ({@link JsonLineCheck}): not valid Unicode (bytes that are not UTF-8, an escape of a lone surrogate,
+ * which Spark would turn into {@code ?}), over the length limit, nested too deep; and after it, a line
+ * whose string column holds another JSON type. Blank lines are skipped, as Spark's JSON reader does.
  */
 final class JsonLinesReader {
     private static final Logger LOG = LoggerFactory.getLogger(JsonLinesReader.class);
@@ -35,25 +45,61 @@ final class JsonLinesReader {
     }
 
     static ReadResult read(SparkSession spark, String path, ReadOptions options) {
-        Dataset<Row> lines = LineIndexedText.read(spark, path, JsonSurrogateEscapes::problem)
+        Dataset<Row> lines = LineIndexedText.read(spark, path, options.limits().maxLineBytes(),
+                        new JsonLineCheck(options.limits().maxNestingDepth()))
                 .filter(trim(col(LineIndexedText.VALUE_COLUMN)).notEqual(""));
         // A given schema may list the corrupt column already (Spark users often do); it is added below.
         StructType schema = options.schema() != null ? Schemas.without(options.schema(), options.corruptColumn())
-                : infer(spark, lines, options);
+                : infer(spark, lines.filter(col(ReadResult.PROBLEM_COLUMN).isNull()), options);
         Schemas.requireNoReservedColumns(schema, options.corruptColumn());
         StructType withCorrupt = schema.add(options.corruptColumn(), DataTypes.StringType, true);
+        lines = withWrongTypesSetAside(lines, schema, options);
 
         Map<String, String> parserOptions = new HashMap<>(options.sparkOptions());
         parserOptions.put("mode", "PERMISSIVE");
         parserOptions.put("columnNameOfCorruptRecord", options.corruptColumn());
-        Dataset<Row> parsed = Schemas.withUnicodeProblemsCorrupt(lines.select(col(ReadResult.FILE_COLUMN),
-                        col(ReadResult.LINE_COLUMN), col(ReadResult.UNICODE_PROBLEM_COLUMN),
+        // A line set aside is never given to Spark's parser (a deep one would overflow its stack).
+        Column parseable = when(col(ReadResult.PROBLEM_COLUMN).isNull(), col(LineIndexedText.VALUE_COLUMN))
+                .otherwise(lit("{}"));
+        Dataset<Row> parsed = Schemas.withProblemsCorrupt(lines.select(col(ReadResult.FILE_COLUMN),
+                        col(ReadResult.LINE_COLUMN), col(ReadResult.PROBLEM_COLUMN), col(ReadResult.PROBLEM_KIND_COLUMN),
                         col(LineIndexedText.VALUE_COLUMN).as(Schemas.RAW_LINE),
-                        from_json(col(LineIndexedText.VALUE_COLUMN), withCorrupt, parserOptions).as(Schemas.PARSED)),
-                        options.corruptColumn())
-                .select(col(ReadResult.FILE_COLUMN), col(ReadResult.LINE_COLUMN), col(ReadResult.UNICODE_PROBLEM_COLUMN),
-                        col(Schemas.PARSED + ".*"));
-        return new ReadResult(parsed, List.of(schema.fieldNames()), options.corruptColumn(), false);
+                        from_json(parseable, withCorrupt, parserOptions).as(Schemas.PARSED)),
+                        options.corruptColumn());
+        // The lines Spark did not parse get a reason too (which is rare, so the second parse costs little).
+        Column unparsed = col(Schemas.PARSED).getField(options.corruptColumn()).isNotNull()
+                .and(col(ReadResult.PROBLEM_COLUMN).isNull());
+        Column problem = when(unparsed, udf((UDF1<String, String>) JsonLineCheck::whyMalformed, DataTypes.StringType)
+                .apply(col(Schemas.RAW_LINE))).otherwise(col(ReadResult.PROBLEM_COLUMN));
+        parsed = parsed.select(col(ReadResult.FILE_COLUMN), col(ReadResult.LINE_COLUMN), problem.as(ReadResult.PROBLEM_COLUMN),
+                col(ReadResult.PROBLEM_KIND_COLUMN), col(Schemas.PARSED + ".*"));
+        return new ReadResult(parsed, List.of(schema.fieldNames()), options.corruptColumn());
+    }
+
+    /**
+     * A line whose value for a string column is a JSON number, boolean, array or object is set aside as
+     * {@code invalid_input}: Spark's parser would store that value's JSON text in the column (and the
+     * schema inference makes a column a string as soon as one line has a string there), so a job would
+     * score {@code "5"} or {@code "[1,2]"} as if it were the text.
+     */
+    private static Dataset<Row> withWrongTypesSetAside(Dataset<Row> lines, StructType schema, ReadOptions options) {
+        Set<String> strings = new HashSet<>();
+        for (StructField f : schema.fields()) {
+            if (f.dataType() == DataTypes.StringType) {
+                strings.add(f.name());
+            }
+        }
+        if (strings.isEmpty() || "true".equalsIgnoreCase(options.sparkOptions().get("primitivesAsString"))) {
+            return lines;
+        }
+        Column wrongType = when(col(ReadResult.PROBLEM_COLUMN).isNull(),
+                udf((UDF1<String, String>) line -> JsonLineCheck.nonStringValue(line, strings), DataTypes.StringType)
+                        .apply(col(LineIndexedText.VALUE_COLUMN)));
+        return lines.withColumn("_wrong_type", wrongType)
+                .withColumn(ReadResult.PROBLEM_KIND_COLUMN, when(col("_wrong_type").isNotNull(),
+                        lit(ErrorKind.INVALID_INPUT.code())).otherwise(col(ReadResult.PROBLEM_KIND_COLUMN)))
+                .withColumn(ReadResult.PROBLEM_COLUMN, coalesce(col(ReadResult.PROBLEM_COLUMN), col("_wrong_type")))
+                .drop("_wrong_type");
     }
 
     /** Spark's JSON schema inference over the lines, without the corrupt column it adds for bad lines. */

@@ -1,8 +1,10 @@
 package dev.plt.datasets.readers;
 
+import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 
+import dev.plt.model.inference.ErrorKind;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.spark.sql.Column;
@@ -10,13 +12,10 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
-import org.apache.spark.storage.StorageLevel;
 
 /**
  * What a read produced: the well-formed rows and, for JSONL and CSV, the malformed lines set aside with
- * where they came from. Everything is lazy, except that listing malformed records of a multi-line CSV
- * caches the parsed input (Spark refuses a query that reads only the corrupt-record column of a raw
- * CSV file).
+ * where they came from and why. Everything is lazy.
  */
 public final class ReadResult {
     /** The file a row came from. */
@@ -24,32 +23,33 @@ public final class ReadResult {
     /** The 1-based line number of a row in its file (null where unknown). */
     public static final String LINE_COLUMN = "_line_number";
     /**
-     * Why a malformed line is not valid Unicode text (bytes that are not UTF-8, a JSON escape of a lone
-     * surrogate), or null: for the other malformed lines, the text did not parse.
+     * Why a line was set aside before it was parsed (not valid Unicode, too long, nested too deep, a JSON
+     * value of the wrong type), or null: for the other malformed lines, the text did not parse.
      */
-    public static final String UNICODE_PROBLEM_COLUMN = "_unicode_problem";
+    public static final String PROBLEM_COLUMN = "_problem";
+    /**
+     * The {@link dev.plt.model.inference.ErrorKind} code of a set-aside line: that of its problem, or
+     * {@code malformed_line} for a line that did not parse.
+     */
+    public static final String PROBLEM_KIND_COLUMN = "_problem_kind";
 
     private final Dataset<Row> parsed;
     private final List<String> dataColumns;
     private final String corruptColumn;
-    private final boolean cacheForCorruptQueries;
-    private Dataset<Row> cached;
 
     /**
-     * @param parsed                 data columns plus, when {@code corruptColumn} is not null, it and the
-     *                               file and line columns
-     * @param corruptColumn          null for formats without malformed lines (Parquet, Arrow)
-     * @param cacheForCorruptQueries true when {@code parsed} reads a raw CSV file directly
+     * @param parsed        data columns plus, when {@code corruptColumn} is not null, it and the file,
+     *                      line, problem and problem kind columns
+     * @param corruptColumn null for formats without malformed lines (Parquet, Arrow)
      */
-    ReadResult(Dataset<Row> parsed, List<String> dataColumns, String corruptColumn, boolean cacheForCorruptQueries) {
+    ReadResult(Dataset<Row> parsed, List<String> dataColumns, String corruptColumn) {
         this.parsed = parsed;
         this.dataColumns = List.copyOf(dataColumns);
         this.corruptColumn = corruptColumn;
-        this.cacheForCorruptQueries = cacheForCorruptQueries;
     }
 
     static ReadResult withoutMalformed(Dataset<Row> data) {
-        return new ReadResult(data, List.of(data.columns()), null, false);
+        return new ReadResult(data, List.of(data.columns()), null);
     }
 
     /** The well-formed rows, data columns only. */
@@ -76,7 +76,7 @@ public final class ReadResult {
 
     /**
      * The malformed lines: {@link #FILE_COLUMN}, {@link #LINE_COLUMN}, the raw text in the corrupt column,
-     * and {@link #UNICODE_PROBLEM_COLUMN}.
+     * {@link #PROBLEM_COLUMN} and {@link #PROBLEM_KIND_COLUMN} (never null here).
      */
     public Dataset<Row> malformed() {
         if (corruptColumn == null) {
@@ -84,13 +84,13 @@ public final class ReadResult {
                     .add(FILE_COLUMN, DataTypes.StringType)
                     .add(LINE_COLUMN, DataTypes.LongType)
                     .add(ReadOptions.DEFAULT_CORRUPT_COLUMN, DataTypes.StringType)
-                    .add(UNICODE_PROBLEM_COLUMN, DataTypes.StringType);
+                    .add(PROBLEM_COLUMN, DataTypes.StringType)
+                    .add(PROBLEM_KIND_COLUMN, DataTypes.StringType);
             return parsed.sparkSession().createDataFrame(List.<Row>of(), schema);
         }
-        Column problem = List.of(parsed.columns()).contains(UNICODE_PROBLEM_COLUMN) ? col(UNICODE_PROBLEM_COLUMN)
-                : lit(null).cast(DataTypes.StringType).as(UNICODE_PROBLEM_COLUMN); // multi-line CSV: not checked
-        return queryable().filter(col(corruptColumn).isNotNull())
-                .select(col(FILE_COLUMN), col(LINE_COLUMN), col(corruptColumn), problem);
+        return parsed.filter(col(corruptColumn).isNotNull())
+                .select(col(FILE_COLUMN), col(LINE_COLUMN), col(corruptColumn), col(PROBLEM_COLUMN),
+                        coalesce(col(PROBLEM_KIND_COLUMN), lit(ErrorKind.MALFORMED_LINE.code())).as(PROBLEM_KIND_COLUMN));
     }
 
     public long malformedCount() {
@@ -105,7 +105,7 @@ public final class ReadResult {
         }
         for (Row r : malformed().orderBy(col(FILE_COLUMN), col(LINE_COLUMN)).limit(limit).collectAsList()) {
             out.add(new MalformedRecord(r.getString(0), r.isNullAt(1) ? null : r.getLong(1), r.getString(2),
-                    r.getString(3)));
+                    r.getString(3), r.getString(4)));
         }
         return out;
     }
@@ -113,16 +113,6 @@ public final class ReadResult {
     /** The corrupt column of this input's data set, or null for formats without one. */
     public String corruptColumn() {
         return corruptColumn;
-    }
-
-    private Dataset<Row> queryable() {
-        if (!cacheForCorruptQueries) {
-            return parsed;
-        }
-        if (cached == null) {
-            cached = parsed.persist(StorageLevel.MEMORY_AND_DISK());
-        }
-        return cached;
     }
 
     private static Column[] columns(List<String> names) {

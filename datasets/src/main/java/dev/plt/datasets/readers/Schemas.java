@@ -21,11 +21,11 @@ final class Schemas {
     }
 
     /**
-     * Lines that are not valid Unicode count as malformed even when they parse: their text goes into the
-     * parsed struct's corrupt field, which is what sets a line aside.
+     * Lines with a problem (not valid Unicode, too long, ...) count as malformed even when they parse:
+     * their text goes into the parsed struct's corrupt field, which is what sets a line aside.
      */
-    static Dataset<Row> withUnicodeProblemsCorrupt(Dataset<Row> lines, String corruptColumn) {
-        Column corrupt = when(col(ReadResult.UNICODE_PROBLEM_COLUMN).isNotNull(), col(RAW_LINE))
+    static Dataset<Row> withProblemsCorrupt(Dataset<Row> lines, String corruptColumn) {
+        Column corrupt = when(col(ReadResult.PROBLEM_COLUMN).isNotNull(), col(RAW_LINE))
                 .otherwise(col(PARSED).getField(corruptColumn));
         return lines.withColumn(PARSED, col(PARSED).withField(corruptColumn, corrupt));
     }
@@ -39,7 +39,7 @@ final class Schemas {
     /** The bookkeeping columns must not collide with data columns. */
     static void requireNoReservedColumns(StructType schema, String corruptColumn) {
         for (String reserved : new String[] {ReadResult.FILE_COLUMN, ReadResult.LINE_COLUMN,
-            ReadResult.UNICODE_PROBLEM_COLUMN, corruptColumn}) {
+            ReadResult.PROBLEM_COLUMN, ReadResult.PROBLEM_KIND_COLUMN, corruptColumn}) {
             if (Arrays.asList(schema.fieldNames()).contains(reserved)) {
                 throw new IllegalArgumentException("the data has a column named " + reserved
                         + ", which the reader uses for bookkeeping; rename it or choose another corruptColumn");

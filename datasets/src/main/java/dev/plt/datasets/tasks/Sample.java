@@ -19,9 +19,12 @@ import java.util.Objects;
  * @param target   the reference answer as text (the gold choice, the GSM8K number); null for perplexity
  * @param subject  the MMLU subject, for the per-subject breakdown; null for tasks without subjects
  * @param display  one short line that identifies the sample in a report (the question, shortened)
+ * @param invalid  why the sample's data cannot be scored (a GSM8K reference without its {@code #### N}),
+ *                 or null: an evaluation reports it as an {@code invalid_input} error instead of asking
+ *                 the model and counting a wrong answer
  */
 public record Sample(String id, Map<String, String> doc, List<Request> requests, List<String> choices,
-        int gold, String target, String subject, String display) implements Serializable {
+        int gold, String target, String subject, String display, String invalid) implements Serializable {
 
     public Sample {
         Objects.requireNonNull(id, "id");
@@ -36,6 +39,12 @@ public record Sample(String id, Map<String, String> doc, List<Request> requests,
             throw new IllegalArgumentException("sample " + id + ": gold " + gold + " is not one of "
                     + choices.size() + " choices");
         }
+    }
+
+    /** A sample whose data is fine. */
+    public Sample(String id, Map<String, String> doc, List<Request> requests, List<String> choices, int gold,
+            String target, String subject, String display) {
+        this(id, doc, requests, choices, gold, target, subject, display, null);
     }
 
     /** The multiple-choice requests, one per choice, with their shared context. */

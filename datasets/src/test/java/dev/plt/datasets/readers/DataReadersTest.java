@@ -132,12 +132,10 @@ class DataReadersTest {
         for (int i = 0; i < 300; i++) {
             byte[] line = i % 3 == 0 ? m.randomBytes(60) : m.mutate(valid.getBytes(StandardCharsets.UTF_8));
             String asLines = new String(line, StandardCharsets.ISO_8859_1);
-            // Lines as Spark's text source cuts them (at \n, \r\n and \r); the reader skips lines that
+            // Lines end at \n (a \r before it is dropped, a lone \r is text); the reader skips lines that
             // are empty or spaces only (Spark's trim removes spaces, not other whitespace).
             for (String part : asLines.split("\n", -1)) {
-                for (String piece : part.split("\r", -1)) {
-                    nonBlank += piece.chars().allMatch(c -> c == ' ') ? 0 : 1;
-                }
+                nonBlank += part.replaceFirst("\r$", "").chars().allMatch(c -> c == ' ') ? 0 : 1;
             }
             bytes.write(line);
             bytes.write('\n');
@@ -190,17 +188,177 @@ class DataReadersTest {
     }
 
     @Test
-    void multiLineCsvKeepsQuotedNewlinesAndStillSetsBadRecordsAside() throws IOException {
-        Path file = write("mmlu_like.csv", "\"two\nlines\",A\nplain,B\nbad,C,extra\n");
-        StructType schema = new StructType().add("q", DataTypes.StringType).add("answer", DataTypes.StringType);
-        ReadResult r = DataReaders.read(spark, file.toString(),
-                ReadOptions.defaults().withMultiLine(true).withSchema(schema));
-        assertEquals(List.of("two\nlines", "plain"), r.rows().orderBy("answer").collectAsList().stream()
-                .map(x -> x.getString(0)).toList());
-        assertEquals(1, r.malformedCount());
-        MalformedRecord bad = r.malformedRecords(1).get(0);
-        assertEquals(null, bad.line(), "Spark's multi-line reader does not know lines");
-        assertEquals("bad,C,extra", bad.text());
+    void multiLineCsvKeepsQuotedNewlinesAndNumbersRecordsByTheirFirstLine() throws IOException {
+        Path file = dir.resolve("mmlu_like.csv");
+        Files.write(file, String.join("\n",
+                "q,answer",
+                "\"two",
+                "lines\",A",
+                "plain,B",
+                "bad,C,extra",
+                "LATIN-1",
+                "\"never closed,E",
+                "last,F").replace("LATIN-1", "caf\u00e9,G").getBytes(StandardCharsets.ISO_8859_1));
+        for (StructType schema : java.util.Arrays.asList(null,
+                new StructType().add("q", DataTypes.StringType).add("answer", DataTypes.StringType))) {
+            ReadResult r = DataReaders.read(spark, file.toString(),
+                    ReadOptions.defaults().withMultiLine(true).withHeader(true).withSchema(schema));
+            List<Row> rows = r.rowsWithLines().orderBy(ReadResult.LINE_COLUMN).collectAsList();
+            assertEquals(List.of("two\nlines", "plain", "last"), rows.stream().map(x -> x.getString(0)).toList());
+            assertEquals(List.of(2L, 4L, 8L), rows.stream().map(x -> x.getLong(3)).toList());
+            List<MalformedRecord> bad = r.malformedRecords(10);
+            assertEquals(List.of(5L, 6L, 7L), bad.stream().map(MalformedRecord::line).toList(), bad.toString());
+            assertEquals("bad,C,extra", bad.get(0).text());
+            assertEquals("malformed_line", bad.get(0).kind());
+            assertEquals("invalid_utf8", bad.get(1).kind(), "multi-line records are decoded strictly too");
+            assertEquals("malformed_line", bad.get(2).kind());
+            assertTrue(bad.get(2).problem().contains("quote opened on this line is not closed by the end of the file"),
+                    bad.get(2).problem());
+        }
+    }
+
+    /**
+     * One line nested ~900 deep overflowed the stack inside Spark and the job then hung: the time bound
+     * is the harness's, the line is set aside before Spark parses it.
+     */
+    @Test
+    void aLineNestedTooDeepIsSetAsideInsteadOfHangingTheJob() throws IOException {
+        String deep = "{\"id\": 2, \"text\": \"x\", \"a\": " + "[".repeat(900) + "]".repeat(900) + "}";
+        Path file = write("deep.jsonl", "{\"id\": 1, \"text\": \"ok\"}\n" + deep + "\n{\"id\": 3, \"text\": \"b\"}\n");
+        List<MalformedRecord> bad = assertTimeoutPreemptively(Duration.ofMinutes(2), () -> {
+            ReadResult r = DataReaders.read(spark, file.toString());
+            assertEquals(List.of(1L, 3L), r.rows().orderBy("id").select("id").as(Encoders.LONG()).collectAsList());
+            return r.malformedRecords(5);
+        });
+        assertEquals(1, bad.size());
+        assertEquals(2L, bad.get(0).line());
+        assertEquals("malformed_line", bad.get(0).kind());
+        assertTrue(bad.get(0).describe().contains("deep.jsonl:2: JSON nested deeper than 64 levels at char "),
+                bad.get(0).describe());
+    }
+
+    /** A valid line past Jackson's string limit was malformed with no reason; now it is too long, by line. */
+    @Test
+    void aLineOverTheLengthLimitIsTooLong() throws IOException {
+        String huge = "{\"id\": 2, \"text\": \"" + "a".repeat(17 << 20) + "\"}";
+        Path file = write("huge.jsonl", "{\"id\": 1, \"text\": \"ok\"}\n" + huge + "\n");
+        ReadResult r = DataReaders.read(spark, file.toString());
+        assertEquals(List.of(1L), r.rows().select("id").as(Encoders.LONG()).collectAsList());
+        MalformedRecord bad = r.malformedRecords(5).get(0);
+        assertEquals(2L, bad.line());
+        assertEquals("too_long", bad.kind());
+        assertTrue(bad.problem().contains("17,825,813 bytes, over the limit of 16,777,216 bytes per line"), bad.problem());
+        assertTrue(bad.describe().startsWith(file.toUri().toString().replace("file:///", "file:/") + ":2: ")
+                && bad.describe().contains("{\"id\": 2, \"text\": \"aaa"), bad.describe());
+
+        Path csv = write("long.csv", "id,text\n1,short\n2," + "b".repeat(100) + "\n3,\"quoted\n" + "c".repeat(10) + "\n4,x\n");
+        for (boolean multiLine : new boolean[] {false, true}) {
+            ReadResult c = DataReaders.read(spark, csv.toString(), ReadOptions.defaults().withHeader(true)
+                    .withMultiLine(multiLine).withLimits(new ReadOptions.Limits(15, 64)));
+            MalformedRecord tooLong = c.malformedRecords(1).get(0);
+            assertEquals(3L, tooLong.line());
+            assertEquals("too_long", tooLong.kind());
+        }
+        ReadResult c = DataReaders.read(spark, csv.toString(), ReadOptions.defaults().withHeader(true)
+                .withMultiLine(true).withLimits(new ReadOptions.Limits(15, 64)));
+        MalformedRecord unclosed = c.malformedRecords(2).get(1);
+        assertEquals(4L, unclosed.line());
+        assertEquals(List.of("1", "4"), c.rows().orderBy("id").select("id").as(Encoders.STRING()).collectAsList(),
+                "reading goes on after the line with the unclosed quote");
+        assertTrue(unclosed.problem().contains("not closed within 15 bytes"), unclosed.problem());
+    }
+
+    @Test
+    void aStringColumnHoldingAnotherJsonTypeIsInvalidInputNotText() throws IOException {
+        Path file = write("types.jsonl", String.join("\n",
+                "{\"id\": 1, \"text\": \"a\"}",
+                "{\"id\": 2, \"text\": 5}",
+                "{\"id\": 3, \"text\": [1, 2]}",
+                "{\"id\": 4, \"text\": {\"a\": \"b\"}}",
+                "{\"id\": 5, \"text\": true}",
+                "{\"id\": 6, \"text\": null}",
+                "{\"id\": 7, \"text\": \"" + "x".repeat(100) + "\", \"n\": 1}") + "\n");
+        ReadResult r = DataReaders.read(spark, file.toString());
+        assertEquals(DataTypes.StringType, r.rows().schema().apply("text").dataType());
+        assertEquals(List.of(1L, 6L, 7L), r.rows().orderBy("id").select("id").as(Encoders.LONG()).collectAsList());
+        List<MalformedRecord> bad = r.malformedRecords(10);
+        assertEquals(List.of("number", "array", "object", "boolean"), bad.stream()
+                .map(m -> m.problem().replaceAll("column 'text' holds a JSON (\\w+) where a string is expected", "$1"))
+                .toList());
+        assertTrue(bad.stream().allMatch(m -> m.kind().equals("invalid_input")), bad.toString());
+        assertEquals(List.of(2L, 3L, 4L, 5L), bad.stream().map(MalformedRecord::line).toList());
+
+        StructType given = new StructType().add("id", DataTypes.LongType).add("text", DataTypes.StringType);
+        assertEquals(4, DataReaders.read(spark, file.toString(), ReadOptions.defaults().withSchema(given))
+                .malformedCount(), "a given string column is checked the same way");
+    }
+
+    @Test
+    void malformedLinesSayWhy() throws IOException {
+        ReadResult r = DataReaders.read(spark, write("why.jsonl", JSONL).toString());
+        List<MalformedRecord> bad = r.malformedRecords(10);
+        assertTrue(bad.get(0).problem().startsWith("not valid JSON at char 27: Unexpected end-of-input"),
+                bad.get(0).problem());
+        assertEquals("not a JSON object but an array", bad.get(1).problem());
+    }
+
+    /**
+     * Control characters anywhere in a line (NUL, a lone CR, VT, ESC, DEL, C1, U+2028, BOM) never cut it,
+     * merge it or drop it: every non-blank line of damaged JSONL and CSV is one row or one malformed
+     * record, under its own number.
+     */
+    @Test
+    void controlCharactersKeepOneRowPerLine() throws IOException {
+        java.util.Random random = new java.util.Random(17);
+        String[] controls = {"\u0000", "\r", "\u000b", "\u000c", "\u001b", "\u007f", "\u0085", "\u2028", "\ufeff",
+            "\u0001", "\t", "\r\r"};
+        StringBuilder jsonl = new StringBuilder();
+        StringBuilder csv = new StringBuilder("id,text\n");
+        int lines = 120;
+        for (int i = 1; i <= lines; i++) {
+            String json = "{\"id\": " + i + ", \"text\": \"line " + i + "\"}";
+            String row = i + ",line " + i;
+            for (int d = random.nextInt(3); d >= 0; d--) {
+                String c = controls[random.nextInt(controls.length)];
+                int at = random.nextInt(json.length() + 1);
+                json = json.substring(0, at) + c + json.substring(at);
+                at = random.nextInt(row.length() + 1);
+                row = row.substring(0, at) + c + row.substring(at);
+            }
+            jsonl.append(json).append(i % 10 == 0 ? "\r\n" : "\n");
+            csv.append(row).append("\n");
+        }
+        ReadResult j = DataReaders.read(spark, write("controls.jsonl", jsonl.toString()).toString());
+        assertEveryLineOnce(j, lines, 1);
+        for (boolean multiLine : new boolean[] {false, true}) {
+            ReadResult c = DataReaders.read(spark, write("controls.csv", csv.toString()).toString(),
+                    ReadOptions.defaults().withHeader(true).withMultiLine(multiLine));
+            assertEveryLineOnce(c, lines, 2);
+        }
+    }
+
+    private static void assertEveryLineOnce(ReadResult r, int lines, long first) {
+        List<Long> numbers = new java.util.ArrayList<>(r.rowsWithLines().select(ReadResult.LINE_COLUMN)
+                .as(Encoders.LONG()).collectAsList());
+        numbers.addAll(r.malformed().select(ReadResult.LINE_COLUMN).as(Encoders.LONG()).collectAsList());
+        numbers.sort(null);
+        assertEquals(java.util.stream.LongStream.range(first, first + lines).boxed().toList(), numbers);
+    }
+
+    @Test
+    void aDirectoryMixingFormatsIsRefusedNamingTheFilesOfEach() throws IOException {
+        Path mixed = Files.createDirectories(dir.resolve("mixed"));
+        Files.writeString(mixed.resolve("a.jsonl"), "{\"text\": \"a\"}\n");
+        Files.writeString(mixed.resolve("b.jsonl"), "{\"text\": \"b\"}\n");
+        Files.writeString(mixed.resolve("c.csv"), "text\nc\n");
+        Files.write(mixed.resolve("d.parquet"), new byte[] {'P', 'A', 'R', '1'});
+        Files.writeString(mixed.resolve("_SUCCESS"), "");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> DataReaders.read(spark, mixed.toString()));
+        assertTrue(e.getMessage().contains("mixes files of several formats (csv: c.csv; jsonl: a.jsonl, b.jsonl; "
+                + "parquet: d.parquet)"), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> DataReaders.read(spark, mixed.toString(),
+                ReadOptions.defaults().withFormat(DataFormat.JSONL)), "a given format does not make them one");
     }
 
     @Test

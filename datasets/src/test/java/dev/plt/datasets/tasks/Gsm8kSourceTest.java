@@ -2,10 +2,14 @@ package dev.plt.datasets.tasks;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.plt.datasets.SharedDatasets;
 import dev.plt.datasets.tasks.gsm8k.Gsm8kSource;
+import dev.plt.datasets.tasks.scoring.AnswerExtractor;
+import dev.plt.datasets.tasks.scoring.ExactMatchScorer;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,6 +36,26 @@ class Gsm8kSourceTest {
 
         Sample zeroShot = new Gsm8kSource(test.toString(), train.toString(), 0, 1234, UNTIL, 256).load().get(0);
         assertEquals("Question: How many?\nAnswer:", ((GenerateUntilRequest) zeroShot.requests().get(0)).context());
+    }
+
+    /** Scored against its whole solution text, such a sample counted as a wrong answer. */
+    @Test
+    void aReferenceWithoutItsNumberMakesAnInvalidSampleNotAWrongAnswer(@TempDir Path dir) throws IOException {
+        Path test = dir.resolve("test.jsonl");
+        Files.writeString(test, String.join("\n",
+                "{\"question\": \"Fine?\", \"answer\": \"2+2=4\\n#### 1,000.\"}",
+                "{\"question\": \"No marker?\", \"answer\": \"It is 12.\"}",
+                "{\"question\": \"Words?\", \"answer\": \"#### twelve\"}") + "\n");
+        List<Sample> samples = new Gsm8kSource(test.toString(), test.toString(), 0, 1234, UNTIL, 256).load();
+        assertNull(samples.get(0).invalid());
+        assertEquals("1000", samples.get(0).target());
+        assertEquals("sample gsm8k/test/1 (question 'No marker?'): the reference answer does not end with '#### N', "
+                + "the number to compare: It is 12.", samples.get(1).invalid());
+        assertTrue(samples.get(2).invalid().contains("gsm8k/test/2"), samples.get(2).invalid());
+        ExactMatchScorer scorer = new ExactMatchScorer(AnswerExtractor.gsm8k());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> scorer.score(samples.get(1), List.of(Response.generation("#### 12"))));
+        assertEquals(samples.get(1).invalid(), e.getMessage());
     }
 
     @Test

@@ -79,6 +79,51 @@ class TaskRegistryTest {
         assertTrue(path.getMessage().contains("'path' is required"), path.getMessage());
     }
 
+    /** num_fewshot=abc gave Jackson's message; now every bad value names its option and what it accepts. */
+    @Test
+    void badOptionValuesNameTheOptionAndWhatItAccepts() {
+        assertBad("gsm8k", Map.of("num_fewshot", "abc"), "option num_fewshot=abc: expected a whole number >= 0");
+        assertBad("gsm8k", Map.of("num_fewshot", "-1"), "option num_fewshot=-1: expected a whole number >= 0");
+        assertBad("gsm8k", Map.of("num_fewshot", 2.5), "option num_fewshot=2.5: expected a whole number >= 0");
+        assertBad("gsm8k", Map.of("num_fewshot", ""), "option num_fewshot=: expected a whole number >= 0");
+        assertBad("gsm8k", Map.of("max_gen_toks", "0"), "option max_gen_toks=0: expected a whole number >= 1");
+        assertBad("gsm8k", Map.of("fewshot_seed", "seven"), "option fewshot_seed=seven: expected a whole number");
+        assertBad("gsm8k", Map.of("strict_pattern", "(#### "),
+                "option strict_pattern=(#### : expected a regular expression (Unclosed group near index 6)");
+        assertBad("mmlu", Map.of("num_fewshot", "five"), "option num_fewshot=five: expected a whole number >= 0");
+        assertBad("multihop", Map.of("split", "dev"), "option split=dev: expected one of train, validation, test");
+        assertBad("multihop", Map.of("n", "-3"), "option n=-3: expected a whole number >= 0");
+        assertBad("multihop", Map.of("hops", List.of(1, 0)), "option hops=[1, 0]: expected one or more whole numbers >= 1");
+        assertBad("multihop", Map.of("hops", "2,3"), "option hops=2,3: expected one or more whole numbers >= 1");
+        assertBad("multihop", Map.of("chains", "11"), "option chains=11: expected a whole number from 1 to 10");
+        assertBad("perplexity", Map.of("documents", "pages"),
+                "option documents=pages: expected one of whole, blank_lines, chunks");
+        assertBad("perplexity", Map.of("chunk_chars", "0"), "option chunk_chars=0: expected a whole number >= 1");
+        assertBad("mc_jsonl", Map.of("path", "x.jsonl", "gold_type", "letter"),
+                "option gold_type=letter: expected one of auto, index, label");
+    }
+
+    /** Every option of every task, given a value of no option's type, is named with what it accepts. */
+    @Test
+    void everyOptionOfEveryTaskNamesWhatItAccepts() {
+        for (String task : registry.names()) {
+            String unknown = assertThrows(IllegalArgumentException.class,
+                    () -> registry.create(task, Map.of("no_such_option", 1))).getMessage();
+            List<String> options = List.of(unknown.replaceFirst(".*; options: ", "").split(", "));
+            assertTrue(options.size() >= 3, unknown);
+            for (String option : options) {
+                assertBad(task, Map.of(option, Map.of("x", 1)), "option " + option + "={x=1}: expected ");
+            }
+        }
+    }
+
+    private void assertBad(String task, Map<String, ?> overrides, String expected) {
+        String message = assertThrows(IllegalArgumentException.class,
+                () -> registry.create(task, overrides).samples()).getMessage();
+        assertTrue(message.contains(expected), () -> "expected '" + expected + "' in: " + message);
+        assertEquals(1, message.lines().count(), message);
+    }
+
     @Test
     void aNewFileOfAnExistingKindIsANewTask(@TempDir Path dir) throws IOException {
         Files.writeString(dir.resolve("arc_easy.yaml"), "kind: multiple_choice_jsonl\npath: arc/easy.jsonl\n"

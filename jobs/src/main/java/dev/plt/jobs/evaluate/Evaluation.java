@@ -138,7 +138,7 @@ public final class Evaluation {
             }
             List<String> texts = new ArrayList<>(continuations);
             texts.add(0, context);
-            if (!refuseInvalidText(i, texts, refused)) {
+            if (!refuseInvalidSample(i, samples.get(i), refused) && !refuseInvalidText(i, texts, refused)) {
                 rows.add(RowFactory.create(i, context, SparkValues.seq(continuations)));
             }
         }
@@ -159,7 +159,7 @@ public final class Evaluation {
                 throw new IllegalStateException("sample " + samples.get(i).id()
                         + ": generation settings must be the same for every sample of a task");
             }
-            if (!refuseInvalidText(i, List.of(r.context()), refused)) {
+            if (!refuseInvalidSample(i, samples.get(i), refused) && !refuseInvalidText(i, List.of(r.context()), refused)) {
                 rows.add(RowFactory.create(i, r.context()));
             }
         }
@@ -175,6 +175,16 @@ public final class Evaluation {
             .add(OutputContract.ERROR, DataTypes.StringType).add(OutputContract.ERROR_KIND, DataTypes.StringType)
             .add(OutputContract.PROMPT_TOKENS, DataTypes.IntegerType)
             .add(OutputContract.COMPLETION_TOKENS, DataTypes.IntegerType);
+
+    /** A sample whose data cannot be scored (a GSM8K reference without its number) is an error, not a wrong answer. */
+    private static boolean refuseInvalidSample(int sampleIndex, Sample sample, List<Row> refused) {
+        if (sample.invalid() == null) {
+            return false;
+        }
+        refused.add(new GenericRowWithSchema(new Object[] {sampleIndex, sample.invalid(), ErrorKind.INVALID_INPUT.code(),
+            0, 0}, REFUSED));
+        return true;
+    }
 
     /**
      * A sample whose text holds a lone surrogate (a JSON escape in the task data) fails here, on the
@@ -218,6 +228,11 @@ public final class Evaluation {
                     modelDir.resolve("tokenizer.json") + ": perplexity needs an <|endoftext|> token to predict the "
                             + "first token from"));
             for (int i = 0; i < samples.size(); i++) {
+                if (samples.get(i).invalid() != null) {
+                    error[i] = samples.get(i).invalid();
+                    errorKind[i] = ErrorKind.INVALID_INPUT.code();
+                    continue;
+                }
                 String document = ((LoglikelihoodRollingRequest) samples.get(i).requests().get(0)).document();
                 int[] documentIds;
                 try {

@@ -8,11 +8,8 @@ import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.substring;
 import static org.apache.spark.sql.functions.when;
 
-import dev.plt.jobs.output.RowIds;
-
 import dev.plt.datasets.readers.ReadResult;
 import dev.plt.jobs.output.RowIds;
-import dev.plt.model.inference.ErrorKind;
 import dev.plt.udfs.batch.OutputContract;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,10 +23,12 @@ import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 
 /**
- * The malformed lines of a JSONL or CSV input as rows of the output contract, so that a job loses no
- * input line: every other column null, {@code error} naming the file, the line, the problem and the
- * text (cut to 200 characters), {@code error_kind} {@code invalid_utf8} for a line that is not valid
- * Unicode and {@code malformed_line} for one that did not parse.
+ * The lines of a JSONL or CSV input that the reader set aside, as rows of the output contract, so that a
+ * job loses no input line: every other column null, {@code error} naming the file, the line, the problem
+ * and the text (cut to 200 characters), {@code error_kind} the reader's: {@code invalid_utf8} for a line
+ * that is not valid Unicode, {@code too_long} for one over the length limit, {@code invalid_input} for a
+ * string column holding another JSON type, {@code malformed_line} for one that did not parse or is
+ * nested too deep.
  */
 final class MalformedRows {
     private static final int SHOWN_CHARACTERS = 200;
@@ -42,10 +41,9 @@ final class MalformedRows {
         Column text = col(malformed.columns()[2]);
         Column shown = when(length(text).gt(SHOWN_CHARACTERS),
                 concat(substring(text, 1, SHOWN_CHARACTERS - 3), lit("..."))).otherwise(text);
-        Column problem = col(ReadResult.UNICODE_PROBLEM_COLUMN);
-        Column error = concat(lit("malformed input line "), col(ReadResult.FILE_COLUMN), lit(":"),
+        Column error = concat(lit("input line "), col(ReadResult.FILE_COLUMN), lit(":"),
                 coalesce(col(ReadResult.LINE_COLUMN).cast(DataTypes.StringType), lit("?")), lit(": "),
-                when(problem.isNotNull(), concat(problem, lit(": "))).otherwise(lit("")), coalesce(shown, lit("")));
+                coalesce(col(ReadResult.PROBLEM_COLUMN), lit("malformed")), lit(": "), coalesce(shown, lit("")));
         List<Column> columns = new ArrayList<>();
         for (StructField field : outputSchema.fields()) {
             Column value = switch (field.name()) {
@@ -71,7 +69,6 @@ final class MalformedRows {
     }
 
     private static Column kind() {
-        return when(col(ReadResult.UNICODE_PROBLEM_COLUMN).isNotNull(), lit(ErrorKind.INVALID_UTF8.code()))
-                .otherwise(lit(ErrorKind.MALFORMED_LINE.code())).as(OutputContract.ERROR_KIND);
+        return col(ReadResult.PROBLEM_KIND_COLUMN).as(OutputContract.ERROR_KIND);
     }
 }

@@ -101,6 +101,14 @@ class BadJobsTest {
     }
 
     @Test
+    void aBadTaskOptionIsNamedWithWhatItAccepts() {
+        assertContains(fails("evaluate", "--model", model.toString(), "--task", "gsm8k", "--task-option",
+                "num_fewshot=abc", "--output", dir.resolve("never-option").toString()),
+                "option num_fewshot=abc: expected a whole number >= 0");
+        assertFalse(Files.exists(dir.resolve("never-option")));
+    }
+
+    @Test
     void anExistingOutputNeedsOverwrite() throws IOException {
         Path existing = Files.createDirectories(dir.resolve("existing"));
         assertContains(fails(score(model, existing)), "--output", "already exists", "--overwrite");
@@ -122,5 +130,18 @@ class BadJobsTest {
                 dir.resolve("never-malformed").toString(), "--master", "local[1]", "--fail-on-malformed"),
                 "bad.jsonl:2", "malformed input");
         assertFalse(Files.exists(dir.resolve("never-malformed")));
+    }
+
+    @Test
+    void aDirectoryMixingFormatsIsRefusedNamingTheFilesOfEach() throws IOException {
+        Path mixed = Files.createDirectories(dir.resolve("mixed"));
+        Files.writeString(mixed.resolve("a.jsonl"), "{\"id\": 1, \"text\": \"a\"}\n");
+        Files.writeString(mixed.resolve("b.csv"), "id,text\n2,b\n");
+        Files.write(mixed.resolve("c.parquet"), new byte[] {'P', 'A', 'R', '1'});
+        Path output = dir.resolve("never-mixed");
+        assertContains(fails("score", "--model", model.toString(), "--input", mixed.toString(), "--output",
+                output.toString(), "--master", "local[1]"), "--input " + mixed, "mixes files of several formats",
+                "csv: b.csv", "jsonl: a.jsonl", "parquet: c.parquet");
+        assertFalse(Files.exists(output), "nothing written");
     }
 }

@@ -2,6 +2,7 @@ package dev.plt.jobs.spark;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -16,6 +17,7 @@ import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -135,6 +137,99 @@ class BadRowsJobsTest {
                 + "1 malformed_line, 1 non_finite, 1 null_input, 1 too_long)"), run.stdout());
     }
 
+    /**
+     * Lines that used to hang the job (nested 900 deep), fail without a reason (a valid 17 MiB line, past
+     * the 16 MiB limit), or be scored as text they are not (a number or an array in the text column) are
+     * error rows naming file:line; the other lines go on. The time bound is the harness's.
+     */
+    @Test
+    void deepLongAndMistypedLinesAreErrorRowsAndTheJobGoesOn() throws IOException {
+        Path lines = dir.resolve("hostile.jsonl");
+        Files.writeString(lines, String.join("\n",
+                "{\"id\": 1, \"text\": \"hello\"}",
+                "{\"id\": 2, \"text\": \"deep\", \"x\": " + "[".repeat(900) + "]".repeat(900) + "}",
+                "{\"id\": 3, \"text\": 5}",
+                "{\"id\": 4, \"text\": [\"a\", \"b\"]}",
+                "{\"id\": 5, \"text\": \"" + "a".repeat(17 << 20) + "\"}",
+                "{\"id\": 6, \"text\": \"fine\"}") + "\n");
+        Run run = assertTimeoutPreemptively(Duration.ofMinutes(5), () -> run("score", "--model", model.toString(),
+                "--input", lines.toString(), "--output", dir.resolve("hostile").toString(), "--output-format", "jsonl",
+                "--master", "local[2]"));
+        assertEquals(0, run.exitCode(), run.stderr());
+        assertEquals(6, run.rows().size(), "one output row per input line");
+        Map<Integer, String> errors = new HashMap<>();
+        for (JsonNode row : run.rows()) {
+            if (row.has("id")) {
+                assertNull(kind(row), row.toString());
+            } else {
+                String error = row.get("error").asText();
+                errors.put(Integer.parseInt(error.replaceAll(".*hostile\\.jsonl:(\\d+):.*", "$1")), kind(row) + " " + error);
+            }
+        }
+        assertEquals(List.of(2, 3, 4, 5), errors.keySet().stream().sorted().toList(), errors.toString());
+        assertTrue(errors.get(2).startsWith("malformed_line ") && errors.get(2).contains("JSON nested deeper than 64"),
+                errors.get(2));
+        assertTrue(errors.get(3).startsWith("invalid_input ")
+                && errors.get(3).contains("column 'text' holds a JSON number where a string is expected"), errors.get(3));
+        assertTrue(errors.get(4).startsWith("invalid_input ") && errors.get(4).contains("a JSON array"), errors.get(4));
+        assertTrue(errors.get(5).startsWith("too_long ") && errors.get(5).contains("over the limit of 16,777,216 bytes"),
+                errors.get(5));
+        assertTrue(run.stdout().contains("plt score: 6 rows (4 errors: 2 invalid_input, 1 malformed_line, "
+                + "1 too_long)"), run.stdout());
+    }
+
+    @Test
+    void csvQuotedNewlinesStayInTheirRecordAndLineNumbersStayRight() throws IOException {
+        Path csv = dir.resolve("quoted.csv");
+        Files.writeString(csv, "id,text\n1,\"two\nlines\"\n2,ok\n3,x,extra\n");
+        Run run = run("score", "--model", model.toString(), "--input", csv.toString(), "--output",
+                dir.resolve("quoted").toString(), "--output-format", "jsonl", "--master", "local[2]");
+        assertEquals(0, run.exitCode(), run.stderr());
+        assertEquals(3, run.rows().size(), "three records");
+        Map<String, JsonNode> byId = new HashMap<>();
+        run.rows().forEach(r -> byId.put(r.has("id") ? r.get("id").asText() : "bad", r));
+        assertEquals("two\nlines", byId.get("1").get("text").asText());
+        assertEquals(9, byId.get("1").get("prompt_tokens").asInt(), "the whole field is scored, newline included");
+        assertEquals("malformed_line", kind(byId.get("bad")));
+        assertTrue(byId.get("bad").get("error").asText().contains("quoted.csv:5: "), byId.get("bad").toString());
+    }
+
+    /**
+     * NUL bytes and other control characters (a lone CR, VT, FF, ESC, DEL, C1, U+2028, a BOM) in damaged
+     * JSONL and CSV: lines in == rows out, each line's row under its own number.
+     */
+    @Test
+    void controlCharactersGiveOneRowPerLine() throws IOException {
+        java.util.Random random = new java.util.Random(23);
+        String[] controls = {"\u0000", "\r", "\u000b", "\u000c", "\u001b", "\u007f", "\u0085", "\u2028", "\ufeff",
+            "\u0001", "\t"};
+        StringBuilder jsonl = new StringBuilder();
+        StringBuilder csv = new StringBuilder("id,text\n");
+        int lines = 60;
+        for (int i = 1; i <= lines; i++) {
+            StringBuilder json = new StringBuilder("{\"id\": " + i + ", \"text\": \"line " + i + "\"}");
+            StringBuilder row = new StringBuilder(i + ",line " + i);
+            for (int d = random.nextInt(3); d >= 0; d--) {
+                String c = controls[random.nextInt(controls.length)];
+                json.insert(random.nextInt(json.length() + 1), c);
+                row.insert(random.nextInt(row.length() + 1), c);
+            }
+            jsonl.append(json).append('\n');
+            csv.append(row).append('\n');
+        }
+        Path damagedJsonl = dir.resolve("controls.jsonl");
+        Files.writeString(damagedJsonl, jsonl);
+        Path damagedCsv = dir.resolve("controls.csv");
+        Files.writeString(damagedCsv, csv);
+        for (Path damaged : List.of(damagedJsonl, damagedCsv)) {
+            Run run = run("score", "--model", model.toString(), "--input", damaged.toString(), "--output",
+                    dir.resolve("out-" + damaged.getFileName()).toString(), "--output-format", "jsonl", "--master",
+                    "local[2]");
+            assertEquals(0, run.exitCode(), run.stderr());
+            assertEquals(lines, run.rows().size(), damaged + ": one output row per input line");
+        }
+    }
+
     @Test
     void truncateLeftScoresTheLongRowAndWithoutFailOnErrorTheJobSucceeds() throws IOException {
         Run run = run("score", "--model", model.toString(), "--input", input.toString(), "--output",
@@ -185,5 +280,24 @@ class BadRowsJobsTest {
         assertEquals(JSON.readTree("{\"invalid_utf8\": 1}"), metrics.get("errors_by_kind"),
                 "by default (as lm-eval) the long context is cut from the left and scored");
         assertEquals("truncate-left", metrics.get("settings").get("overlong").asText());
+    }
+
+    /** A GSM8K reference without its "#### N" was scored as a wrong answer; it is an error of that sample. */
+    @Test
+    void evaluateCountsAGsm8kSampleWithoutItsAnswerNumberAsAnError() throws IOException {
+        Path data = dir.resolve("gsm8k_data.jsonl");
+        Files.writeString(data, "{\"question\": \"1 + 1?\", \"answer\": \"1 + 1 = 2\\n#### 2\"}\n"
+                + "{\"question\": \"No number?\", \"answer\": \"two\"}\n");
+        Path out = dir.resolve("eval-gsm8k");
+        Run run = run("evaluate", "--model", model.toString(), "--task", "gsm8k", "--data", data.toString(),
+                "--task-option", "num_fewshot=0", "--task-option", "max_gen_toks=4", "--output", out.toString(),
+                "--master", "local[2]");
+        assertEquals(0, run.exitCode(), run.stderr());
+        JsonNode metrics = JSON.readTree(out.resolve("metrics.json").toFile());
+        assertEquals(1, metrics.get("errors").asInt());
+        assertEquals(JSON.readTree("{\"invalid_input\": 1}"), metrics.get("errors_by_kind"));
+        assertTrue(run.stdout().contains("1 errors (1 invalid_input)"), run.stdout());
+        assertTrue(Files.readString(out.resolve("report.html")).contains("sample gsm8k/gsm8k_data/1 (question"),
+                "the error names the sample");
     }
 }

@@ -11,10 +11,12 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * GSM8K samples from {@code {"question", "answer"}} JSONL files: one greedy {@code generate_until}
- * request per question; the target is the number after {@code "#### "} in the reference answer.
+ * request per question; the target is the number after {@code "#### "} in the reference answer. A
+ * question whose reference has no such number is a sample marked {@link Sample#invalid()}.
  */
 public record Gsm8kSource(String evalFile, String fewshotFile, int numFewshot, long fewshotSeed,
         List<String> until, int maxGenTokens) implements SampleSource {
@@ -44,9 +46,14 @@ public record Gsm8kSource(String evalFile, String fewshotFile, int numFewshot, l
             Map<String, String> doc = new LinkedHashMap<>();
             doc.put("question", problem.question());
             doc.put("answer", problem.answer());
-            samples.add(new Sample("gsm8k/" + name + "/" + i, doc,
-                    List.of(new GenerateUntilRequest(context, until, maxGenTokens)), List.of(), -1,
-                    AnswerExtractor.normalise(problem.answer()), null, Sample.shorten(problem.question(), 100)));
+            String id = "gsm8k/" + name + "/" + i;
+            Optional<String> target = AnswerExtractor.reference(problem.answer());
+            // Scored against its whole solution text, such a sample would count as a wrong answer.
+            String invalid = target.isPresent() ? null : "sample " + id + " (question '"
+                    + Sample.shorten(problem.question(), 60) + "'): the reference answer does not end with '#### N', "
+                    + "the number to compare: " + Sample.shorten(problem.answer().replace('\n', ' '), 60);
+            samples.add(new Sample(id, doc, List.of(new GenerateUntilRequest(context, until, maxGenTokens)), List.of(),
+                    -1, target.orElse(null), null, Sample.shorten(problem.question(), 100), invalid));
         }
         return samples;
     }

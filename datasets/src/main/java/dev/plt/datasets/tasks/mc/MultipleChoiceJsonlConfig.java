@@ -2,6 +2,7 @@ package dev.plt.datasets.tasks.mc;
 
 import dev.plt.datasets.tasks.RequestType;
 import dev.plt.datasets.tasks.Task;
+import dev.plt.datasets.tasks.registry.Accepts;
 import dev.plt.datasets.tasks.registry.DataPaths;
 import dev.plt.datasets.tasks.registry.TaskConfig;
 import dev.plt.datasets.tasks.scoring.MultipleChoiceScorer;
@@ -13,7 +14,8 @@ import dev.plt.datasets.tasks.scoring.MultipleChoiceScorer;
  * {@code gold_type} [auto], {@code id_field} [none]. See {@link ChoiceFields} for what they mean.
  */
 public record MultipleChoiceJsonlConfig(String path, String prompt, String questionField, String choicesField,
-        String labelsField, String goldField, String goldType, String idField) implements TaskConfig {
+        String labelsField, String goldField, @Accepts(oneOf = {"auto", "index", "label"}) String goldType,
+        String idField) implements TaskConfig {
 
     public MultipleChoiceJsonlConfig {
         prompt = prompt == null ? "Question: {question}\nAnswer:" : prompt;

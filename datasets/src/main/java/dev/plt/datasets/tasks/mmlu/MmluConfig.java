@@ -2,6 +2,7 @@ package dev.plt.datasets.tasks.mmlu;
 
 import dev.plt.datasets.tasks.RequestType;
 import dev.plt.datasets.tasks.Task;
+import dev.plt.datasets.tasks.registry.Accepts;
 import dev.plt.datasets.tasks.registry.DataPaths;
 import dev.plt.datasets.tasks.registry.TaskConfig;
 import dev.plt.datasets.tasks.scoring.MultipleChoiceScorer;
@@ -11,7 +12,7 @@ import java.util.List;
  * Options of kind {@code mmlu} (defaults in brackets): {@code data_dir} [mmlu], {@code split} [test],
  * {@code fewshot_split} [dev], {@code num_fewshot} [5], {@code subjects} [all].
  */
-public record MmluConfig(String dataDir, String split, String fewshotSplit, Integer numFewshot,
+public record MmluConfig(String dataDir, String split, String fewshotSplit, @Accepts(min = 0) Integer numFewshot,
         List<String> subjects) implements TaskConfig {
 
     public MmluConfig {

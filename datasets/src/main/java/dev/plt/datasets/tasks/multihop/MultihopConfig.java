@@ -2,6 +2,7 @@ package dev.plt.datasets.tasks.multihop;
 
 import dev.plt.datasets.tasks.RequestType;
 import dev.plt.datasets.tasks.Task;
+import dev.plt.datasets.tasks.registry.Accepts;
 import dev.plt.datasets.tasks.registry.DataPaths;
 import dev.plt.datasets.tasks.registry.TaskConfig;
 import dev.plt.datasets.tasks.scoring.MultipleChoiceScorer;
@@ -12,7 +13,8 @@ import java.util.List;
  * {@code n} [200 per depth], {@code hops} [[1, 2, 3, 4]], {@code chains} [4]. No files: the problems
  * are generated (see {@link MultihopGenerator}).
  */
-public record MultihopConfig(Long seed, String split, Integer n, List<Integer> hops, Integer chains)
+public record MultihopConfig(Long seed, @Accepts(oneOf = {"train", "validation", "test"}) String split,
+        @Accepts(min = 0) Integer n, @Accepts(min = 1) List<Integer> hops, @Accepts(min = 1, max = 10) Integer chains)
         implements TaskConfig {
 
     public MultihopConfig {

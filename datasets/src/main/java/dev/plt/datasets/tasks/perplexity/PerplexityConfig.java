@@ -2,6 +2,7 @@ package dev.plt.datasets.tasks.perplexity;
 
 import dev.plt.datasets.tasks.RequestType;
 import dev.plt.datasets.tasks.Task;
+import dev.plt.datasets.tasks.registry.Accepts;
 import dev.plt.datasets.tasks.registry.DataPaths;
 import dev.plt.datasets.tasks.registry.TaskConfig;
 import dev.plt.datasets.tasks.scoring.PerplexityScorer;
@@ -10,7 +11,8 @@ import dev.plt.datasets.tasks.scoring.PerplexityScorer;
  * Options of kind {@code perplexity} (defaults in brackets): {@code path} [tinyshakespeare/input.txt],
  * {@code documents} [chunks] (whole, blank_lines or chunks), {@code chunk_chars} [2048].
  */
-public record PerplexityConfig(String path, String documents, Integer chunkChars) implements TaskConfig {
+public record PerplexityConfig(String path, @Accepts(oneOf = {"whole", "blank_lines", "chunks"}) String documents,
+        @Accepts(min = 1) Integer chunkChars) implements TaskConfig {
 
     public PerplexityConfig {
         path = path == null ? "tinyshakespeare/input.txt" : path;

@@ -5,7 +5,11 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.cfg.CoercionAction;
+import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.databind.type.LogicalType;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import dev.plt.datasets.tasks.Task;
 import dev.plt.datasets.tasks.gsm8k.Gsm8kConfig;
@@ -37,7 +41,8 @@ import java.util.stream.Stream;
  * </pre>
  * Several files may share a kind (an ARC file and a HellaSwag file are both {@code multiple_choice_jsonl}).
  * Overrides given to {@link #create(String, Map)} replace file options; an unknown option or task is an
- * error that lists the valid ones.
+ * error that lists the valid ones, and a bad value one that names the option and what it accepts
+ * ({@link Accepts}).
  */
 public final class TaskRegistry {
     /** A task kind: its options record, and the option naming its evaluation data (null: generated). */
@@ -55,7 +60,13 @@ public final class TaskRegistry {
     private static final ObjectMapper BINDER = new ObjectMapper()
             .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-            .enable(DeserializationFeature.ACCEPT_SINGLE_VALUE_AS_ARRAY);
+            .enable(DeserializationFeature.ACCEPT_SINGLE_VALUE_AS_ARRAY)
+            .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT); // num_fewshot: 2.5 is an error, not 2
+
+    static {
+        // num_fewshot= (empty) is an error, not the default.
+        BINDER.coercionConfigFor(LogicalType.Integer).setCoercion(CoercionInputShape.EmptyString, CoercionAction.Fail);
+    }
 
     private record Definition(String name, String kind, Path file, Map<String, Object> options) {
     }
@@ -132,9 +143,10 @@ public final class TaskRegistry {
         try {
             config = BINDER.convertValue(options, type);
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("task '" + name + "' (" + d.file() + "): " + describe(e, type), e);
+            throw new IllegalArgumentException("task '" + name + "' (" + d.file() + "): " + describe(e, type, options), e);
         }
         try {
+            TaskOptions.check(config);
             return config.toTask(name, paths);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("task '" + name + "' (" + d.file() + "): " + e.getMessage(), e);
@@ -173,10 +185,20 @@ public final class TaskRegistry {
         return new Definition(name, kind.toString(), file, options);
     }
 
-    /** Jackson's message, or for an unknown option the list of the kind's options. */
-    private static String describe(IllegalArgumentException e, Class<?> type) {
+    /**
+     * For an unknown option the list of the kind's options; for a value of the wrong type the option, the
+     * value and what the option accepts; else Jackson's message.
+     */
+    private static String describe(IllegalArgumentException e, Class<?> type, Map<String, Object> options) {
         if (e.getCause() instanceof UnrecognizedPropertyException u) {
             return "unknown option '" + u.getPropertyName() + "'; options: " + optionNames(type);
+        }
+        if (e.getCause() instanceof MismatchedInputException m && !m.getPath().isEmpty()) {
+            String option = m.getPath().get(0).getFieldName();
+            Optional<RecordComponent> component = TaskOptions.named(type, option);
+            if (component.isPresent()) {
+                return TaskOptions.badValue(component.get(), options.get(option));
+            }
         }
         if (e.getCause() instanceof JsonProcessingException j) {
             return j.getOriginalMessage();

@@ -29,6 +29,7 @@ public final class AnswerExtractor implements Serializable {
     public static final String LAST_NUMBER = "-?\\$?[0-9][0-9,]*(?:\\.[0-9]+)?";
 
     private static final Pattern MARKER_PREFIX = Pattern.compile("(?s).*#### ");
+    private static final Pattern NUMBER = Pattern.compile("-?[0-9]+(\\.[0-9]+)?");
     private static final Pattern COMMAS_AND_DOLLARS = Pattern.compile("[,$]");
     private static final Pattern TRAILING_PERIOD = Pattern.compile("\\.$");
 
@@ -73,6 +74,19 @@ public final class AnswerExtractor implements Serializable {
         s = COMMAS_AND_DOLLARS.matcher(s).replaceAll("");
         s = TRAILING_PERIOD.matcher(s.strip()).replaceFirst("");
         return s.strip().toLowerCase(Locale.ROOT);
+    }
+
+    /**
+     * The number a GSM8K reference solution ends with ({@code "... #### 1,000"} gives {@code "1000"}), or
+     * empty when it has no {@code ####} marker or no number after it: such a sample cannot be scored.
+     */
+    public static Optional<String> reference(String solution) {
+        int marker = solution.lastIndexOf("####");
+        if (marker < 0) {
+            return Optional.empty();
+        }
+        String answer = normalise("#### " + solution.substring(marker + 4).strip());
+        return NUMBER.matcher(answer).matches() ? Optional.of(answer) : Optional.empty();
     }
 
     private static String answerOf(Matcher m) {

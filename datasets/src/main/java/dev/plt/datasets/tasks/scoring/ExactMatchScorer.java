@@ -37,6 +37,9 @@ public final class ExactMatchScorer implements SampleScorer {
     @Override
     public SampleScore score(Sample sample, List<Response> responses) {
         SampleScorer.requireOnePerRequest(sample, responses);
+        if (sample.invalid() != null) { // evaluations report such samples as errors instead
+            throw new IllegalArgumentException(sample.invalid());
+        }
         GenerateUntilRequest request = (GenerateUntilRequest) sample.requests().get(0);
         String text = request.truncate(responses.get(0).text() == null ? "" : responses.get(0).text());
         String reference = AnswerExtractor.normalise(sample.target());
