@@ -48,7 +48,7 @@ public final class ReadResult {
         this.corruptColumn = corruptColumn;
     }
 
-    static ReadResult withoutMalformed(Dataset<Row> data) {
+    public static ReadResult withoutMalformed(Dataset<Row> data) {
         return new ReadResult(data, List.of(data.columns()), null);
     }
 

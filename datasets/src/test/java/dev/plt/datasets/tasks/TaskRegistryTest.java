@@ -35,6 +35,15 @@ class TaskRegistryTest {
     }
 
     @Test
+    void theBuiltInTasksAreTheProjectsOwnSoAJarNeedsNoCheckout() {
+        TaskRegistry builtIn = TaskRegistry.builtIn(root.resolve("../shared/datasets"));
+        assertEquals(registry.names(), builtIn.names());
+        for (String name : registry.names()) {
+            assertEquals(registry.dataOption(name), builtIn.dataOption(name), name);
+        }
+    }
+
+    @Test
     void dataPathsDefaultToTheSharedDatasets() {
         Path datasets = ProjectLayout.defaultDatasetsRoot(root);
         Task mmlu = registry.create("mmlu");

@@ -6,6 +6,7 @@ import dev.plt.datasets.tasks.registry.TaskRegistry;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import picocli.CommandLine.Option;
 
 /** The options that pick a benchmark task and its data; shared by {@code evaluate} and {@code task-data}. */
@@ -16,7 +17,12 @@ public final class TaskSelection {
     @Option(names = "--data", paramLabel = "PATH", description = "The task's data (file or directory) instead of its default.")
     Path data;
 
-    @Option(names = "--datasets", paramLabel = "DIR", description = "Root of the datasets. Default: ../shared/datasets.")
+    @Option(names = "--tasks-dir", paramLabel = "DIR",
+            description = "Task files (NAME.yaml) instead of the installation's conf/tasks or the built-in ones.")
+    Path tasksDir;
+
+    @Option(names = "--datasets", paramLabel = "DIR", description = "Root of the datasets. Default: ../shared/datasets "
+            + "beside a checkout, else ./datasets.")
     Path datasetsRoot;
 
     @Option(names = "--task-option", paramLabel = "KEY=VALUE", description = "Override a task setting (repeatable), "
@@ -43,14 +49,19 @@ public final class TaskSelection {
         return paths;
     }
 
-    /** The task from conf/tasks of this installation, with the command line's overrides. */
+    /**
+     * The task from this installation's conf/tasks (a checkout: bin/plt's plt.home, or a directory at or above
+     * the working directory), else from the task files inside the jar (spark-submit from anywhere), or from
+     * --tasks-dir; with the command line's overrides.
+     */
     public Task createTask() {
-        Path root = ProjectLayout.findRoot(Path.of(System.getProperty("plt.home", ".")).toAbsolutePath())
-                .orElseGet(ProjectLayout::root);
-        TaskRegistry registry = TaskRegistry.forProject(root);
-        if (datasetsRoot != null) {
-            registry = registry.withDatasetsRoot(datasetsRoot.toAbsolutePath());
-        }
+        Optional<Path> root = ProjectLayout.findRoot(Path.of(System.getProperty("plt.home", ".")).toAbsolutePath())
+                .or(() -> ProjectLayout.findRoot(Path.of(System.getProperty("user.dir"))));
+        Path datasets = datasetsRoot != null ? datasetsRoot.toAbsolutePath()
+                : root.map(ProjectLayout::defaultDatasetsRoot)
+                        .orElseGet(() -> Path.of(System.getProperty("user.dir")).resolve("datasets").toAbsolutePath());
+        TaskRegistry registry = tasksDir != null ? TaskRegistry.load(tasksDir, datasets)
+                : root.map(r -> TaskRegistry.forProject(r)).orElseGet(() -> TaskRegistry.builtIn(datasets));
         Map<String, Object> overrides = new LinkedHashMap<>(taskOptions);
         if (data == null) {
             return registry.create(taskName, overrides);

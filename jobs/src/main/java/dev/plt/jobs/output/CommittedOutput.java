@@ -1,12 +1,17 @@
 package dev.plt.jobs.output;
 
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.apache.hadoop.fs.FileStatus;
+import org.apache.spark.sql.DataFrameReader;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.AtomicType;
 import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 
 /**
@@ -23,21 +28,51 @@ import org.apache.spark.sql.types.StructType;
  * and this guarantee needs a committer made for them (docs/RELIABILITY.md).
  */
 public final class CommittedOutput {
+    private static final java.util.regex.Pattern SOURCE_NAME = java.util.regex.Pattern.compile("[A-Za-z][A-Za-z0-9._-]*");
+
     private final OutputLocation dir;
     private final String format;
+    private final Map<String, String> options;
 
-    /** @param format parquet or jsonl */
+    /** @param format parquet, jsonl, orc, csv or any Spark source name */
     public CommittedOutput(OutputLocation dir, String format) {
-        this.dir = dir;
-        this.format = checkFormat(format);
+        this(dir, format, Map.of());
     }
 
-    /** Refuses an output format other than parquet or jsonl, naming the option. */
-    public static String checkFormat(String format) {
-        if (!"parquet".equals(format) && !"jsonl".equals(format)) {
-            throw new IllegalArgumentException("--output-format must be parquet or jsonl, got '" + format + "'");
+    public CommittedOutput(OutputLocation dir, String format, Map<String, String> options) {
+        this.dir = dir;
+        this.format = checkFormat(format);
+        this.options = new LinkedHashMap<>(options);
+        if (this.format.equals("csv")) {
+            this.options.putIfAbsent("header", "true"); // a resume reads the row ids back by name
         }
-        return format;
+    }
+
+    /** Refuses an output format that is not a source name, naming the option. */
+    public static String checkFormat(String format) {
+        if (format == null || !SOURCE_NAME.matcher(format.strip()).matches()) {
+            throw new IllegalArgumentException("--output-format must be parquet, jsonl, orc, csv or a Spark source name, "
+                    + "got '" + format + "'");
+        }
+        return format.strip().toLowerCase(java.util.Locale.ROOT);
+    }
+
+    /** Refuses, before any work, columns the format cannot hold (CSV has no arrays, maps or structs). */
+    public static void checkColumns(String format, StructType schema) {
+        if (!"csv".equals(checkFormat(format))) {
+            return;
+        }
+        for (StructField field : schema.fields()) {
+            if (!(field.dataType() instanceof AtomicType)) {
+                throw new IllegalArgumentException("--output-format csv cannot hold the column '" + field.name() + "' ("
+                        + field.dataType().simpleString() + "); use parquet, jsonl or orc");
+            }
+        }
+    }
+
+    /** Spark's name for the format: JSON Lines is Spark's json source. */
+    private String source() {
+        return format.equals("jsonl") ? "json" : format;
     }
 
     public OutputLocation dir() {
@@ -56,24 +91,20 @@ public final class CommittedOutput {
         if (partFiles().isEmpty()) {
             return spark.createDataFrame(List.of(), idOnly);
         }
-        // With the schema given, Parquet reads only the id column and an empty directory is no error.
-        var reader = spark.read().schema(idOnly);
         String path = dir.path().toString();
-        Dataset<Row> rows = format.equals("jsonl") ? reader.json(path) : reader.parquet(path);
+        DataFrameReader reader = spark.read().format(source()).options(options);
+        // With the schema given, Parquet, ORC and JSON read only the id column; CSV maps a schema by position,
+        // so it is read by its header's names.
+        Dataset<Row> rows = format.equals("csv") ? reader.load(path) : reader.schema(idOnly).load(path);
         return rows.select(RowIds.COLUMN);
     }
 
     /** Appends {@code rows}, each task's part file committed into the directory on its own. */
     public void append(Dataset<Row> rows) {
-        var writer = rows.write().mode(SaveMode.Append)
+        rows.write().format(source()).options(options).mode(SaveMode.Append)
                 .option("mapreduce.fileoutputcommitter.algorithm.version", "2")
                 // One file per task, so that a task's rows are committed by one rename.
-                .option("maxRecordsPerFile", "0");
-        String path = dir.path().toString();
-        if (format.equals("jsonl")) {
-            writer.json(path);
-        } else {
-            writer.parquet(path);
-        }
+                .option("maxRecordsPerFile", "0")
+                .save(dir.path().toString());
     }
 }

@@ -1,20 +1,21 @@
 package dev.plt.jobs.spark;
 
-import dev.plt.datasets.readers.DataFormat;
 import dev.plt.datasets.readers.ReadResult;
 import dev.plt.jobs.cli.KvBudgetOption;
 import dev.plt.jobs.cli.LengthOptions;
 import dev.plt.jobs.cli.ModelOptions;
 import dev.plt.jobs.cli.OptionRanges;
+import dev.plt.jobs.cli.PltCli;
 import dev.plt.jobs.output.CommittedOutput;
 import dev.plt.jobs.output.InputFingerprint;
+import dev.plt.jobs.output.ModelFingerprint;
 import dev.plt.jobs.output.OutputGuard;
 import dev.plt.jobs.output.OutputLocation;
 import dev.plt.jobs.output.OutputLock;
-import dev.plt.jobs.output.StagedOutput;
-import dev.plt.jobs.output.ModelFingerprint;
 import dev.plt.jobs.output.RowIds;
 import dev.plt.jobs.output.RunManifest;
+import dev.plt.jobs.output.StagedOutput;
+import dev.plt.jobs.output.TableOutput;
 import dev.plt.model.inference.LengthLimit;
 import dev.plt.model.inference.PltModel;
 import dev.plt.udfs.batch.BatchPlanStats;
@@ -23,6 +24,7 @@ import dev.plt.udfs.batch.KvBudget;
 import dev.plt.udfs.ml.PltTransformer;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -38,13 +40,15 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
- * What {@code plt score} and {@code plt generate} share: read any of the four input formats, give every
- * row its {@code row_id}, run one transformer over it, write Parquet (or JSONL) in the output contract,
- * log progress and a summary. Output is committed partition by partition ({@link CommittedOutput}), so
- * {@code --resume} completes an interrupted run by computing only the rows whose ids are not committed
- * yet, after checking that the settings and the model are those of the committed rows
- * ({@link RunManifest}). Everything that can be checked before work starts (model config, input file,
- * columns, output path, settings) is checked first, so a bad job fails in seconds with one line.
+ * What {@code plt score} and {@code plt generate} share: read the input (any file system, any Spark
+ * source, or a table; {@link JobInput}), give every row its {@code row_id}, run one transformer over it,
+ * write the output contract to a directory (any file system and file format, {@link CommittedOutput}) or
+ * a catalog table ({@link TableOutput}), log progress and a summary. A directory output is committed
+ * partition by partition, so {@code --resume} completes an interrupted run by computing only the rows
+ * whose ids are not committed yet, after checking that the settings, the model and the input are those of
+ * the committed rows ({@link RunManifest}). Everything that can be checked before work starts (options,
+ * model, input, output place and its lock) is checked first, so a bad job fails in seconds with one line,
+ * and nothing is removed that an earlier plt run did not write ({@link OutputGuard}).
  */
 public abstract class BatchJobCommand implements Callable<Integer> {
     private static final Logger LOG = LoggerFactory.getLogger(BatchJobCommand.class);
@@ -58,31 +62,42 @@ public abstract class BatchJobCommand implements Callable<Integer> {
     @Mixin
     LengthOptions lengthOptions;
 
-    @Option(names = "--input", required = true, paramLabel = "PATH", description = "Input file or directory.")
-    Path input;
+    @Mixin
+    JobInput input;
 
-    @Option(names = "--format", paramLabel = "FMT",
-            description = "Input format: jsonl, parquet, csv or arrow. Default: from the file extension.")
-    String format;
-
-    @Option(names = "--csv-no-header", description = "CSV input has no header line (columns are then _c0, _c1, ...).")
-    boolean csvWithoutHeader;
-
-    @Option(names = "--output", required = true, paramLabel = "DIR",
-            description = "Output directory: a path or any Hadoop file system URI (file://, hdfs://, ...).")
+    @Option(names = "--output", paramLabel = "DIR|URI",
+            description = "Output directory, local or on any Hadoop file system (file://, hdfs://, s3a://, ...).")
     String output;
 
     @Option(names = "--output-format", defaultValue = "parquet", paramLabel = "FMT",
-            description = "parquet or jsonl. Default: ${DEFAULT-VALUE}.")
+            description = "parquet, jsonl, orc, csv (no array columns), or any Spark source (avro, delta, ...). "
+                    + "Default: ${DEFAULT-VALUE}.")
     String outputFormat;
+
+    @Option(names = "--output-option", paramLabel = "KEY=VALUE",
+            description = "An option for Spark's writer (repeatable), e.g. --output-option compression=zstd.")
+    Map<String, String> outputOptions = new LinkedHashMap<>();
+
+    @Option(names = "--output-table", paramLabel = "TABLE",
+            description = "Write a catalog table (db.table) instead of --output.")
+    String outputTable;
+
+    @Option(names = "--output-mode", defaultValue = "error", paramLabel = "error|overwrite|append",
+            description = "With --output-table: error if it exists, or overwrite / append to a table plt wrote. "
+                    + "Default: ${DEFAULT-VALUE}.")
+    String outputMode;
+
+    @Option(names = "--output-partition-by", split = ",", paramLabel = "COL[,COL...]",
+            description = "With --output-table: partition the table by these columns.")
+    List<String> partitionBy = new ArrayList<>();
 
     @Option(names = "--overwrite", description = "Replace the output directory if it exists and is the output of an "
             + "earlier plt job (it holds nothing else); the new output is written beside it and swapped in at the end.")
     boolean overwrite;
 
     @Option(names = "--resume", description = "Complete an interrupted run: keep the rows already committed in "
-            + "--output, compute only the missing ones and add them. Refused if the settings or the model differ. "
-            + "Runs normally when --output does not exist yet.")
+            + "--output, compute only the missing ones and add them. Refused if the settings, the model or the input "
+            + "differ. Runs normally when --output does not exist yet.")
     boolean resume;
 
     @Option(names = "--text-col", defaultValue = "text", paramLabel = "COL",
@@ -126,6 +141,11 @@ public abstract class BatchJobCommand implements Callable<Integer> {
     protected void validateJobOptions() {
     }
 
+    /** The settings, the input and the output, all checked: what {@link #run} needs. */
+    private record Plan(PltTransformer transformer, RunManifest manifest, OutputLocation directory,
+            TableOutput table, boolean resuming) {
+    }
+
     @Override
     public Integer call() {
         OptionRanges.atLeast("--batch-size", batchSize, 1);
@@ -133,28 +153,44 @@ public abstract class BatchJobCommand implements Callable<Integer> {
         OptionRanges.atLeastIfGiven("--partitions", partitions, 1);
         modelOptions.validate();
         validateJobOptions();
-        CommittedOutput.checkFormat(outputFormat);
+        String format = CommittedOutput.checkFormat(outputFormat);
+        if ((output == null) == (outputTable == null)) {
+            throw new IllegalArgumentException("give --output DIR or --output-table TABLE (exactly one)");
+        }
         long kvBudgetBytes = kvBudget.bytes();
         Path modelDir = modelOptions.modelDirectory();
         PltModel.check(modelDir); // a bad model fails here, before Spark starts
         LengthLimit limit = lengthOptions.limit(LengthLimit.Overlong.ERROR);
-        DataFormat inputFormat = InputReader.formatOf(input, format);
         Configuration hadoop = sparkOptions.hadoopConfiguration();
-        OutputLocation out = OutputLocation.of("--output", output, hadoop);
-        OutputGuard.Plan plan = OutputGuard.check(out, List.of(new OutputGuard.Protected("the input", input),
-                new OutputGuard.Protected("the model directory", modelDir)), overwrite, resume,
-                "--resume to complete it, ");
+        input.check(hadoop);
         PltTransformer transformer = configuredTransformer(modelDir, kvBudgetBytes, limit);
-        RunManifest manifest = RunManifest.of(name(), ModelFingerprint.of(modelDir), outputFormat, transformer);
-        InputFingerprint inputFingerprint = InputFingerprint.of(input.toAbsolutePath().toString(), hadoop);
+        RunManifest manifest = RunManifest.of(name(), ModelFingerprint.of(modelDir), format, transformer);
+        if (outputTable != null) {
+            if (resume || overwrite) {
+                throw new IllegalArgumentException("--resume and --overwrite are for --output directories; a table "
+                        + "takes --output-mode error|overwrite|append");
+            }
+            TableOutput table = new TableOutput(outputTable, outputMode, partitionBy, format.equals("jsonl") ? "json"
+                    : format, outputOptions);
+            return run(new Plan(transformer, manifest, null, table, false));
+        }
+        if (!partitionBy.isEmpty()) {
+            throw new IllegalArgumentException("--output-partition-by is for --output-table; a directory output is "
+                    + "committed partition file by partition file");
+        }
+        OutputLocation out = OutputLocation.of("--output", output, hadoop);
+        List<OutputGuard.Protected> protect = new ArrayList<>();
+        input.localPaths().forEach(p -> protect.add(new OutputGuard.Protected("the input", p)));
+        protect.add(new OutputGuard.Protected("the model directory", modelDir));
+        OutputGuard.Plan plan = OutputGuard.check(out, protect, overwrite, resume, "--resume to complete it, ");
         boolean resuming = plan == OutputGuard.Plan.RESUME;
         if (resuming) {
-            checkResumable(out, manifest, inputFingerprint);
+            checkResumableSettings(out, manifest);
         }
         try (OutputLock lock = OutputLock.acquire(out, "plt " + name())) {
             StagedOutput staged = StagedOutput.begin(out, plan, false);
             try {
-                int exit = run(staged.target(), resuming, transformer, manifest, inputFingerprint, inputFormat);
+                int exit = run(new Plan(transformer, manifest, staged.target(), null, resuming));
                 staged.commit();
                 return exit;
             } catch (RuntimeException | Error e) {
@@ -164,30 +200,41 @@ public abstract class BatchJobCommand implements Callable<Integer> {
         }
     }
 
-    /** The job itself, writing into {@code target}: read, add row ids, transform, append, record the run. */
-    private int run(OutputLocation target, boolean resuming, PltTransformer transformer, RunManifest manifest,
-            InputFingerprint inputFingerprint, DataFormat inputFormat) {
-        CommittedOutput out = new CommittedOutput(target, outputFormat);
+    /** The job itself: read, add row ids, transform, write, record the run. */
+    private int run(Plan plan) {
+        PltTransformer transformer = plan.transformer();
+        RunManifest manifest = plan.manifest();
         SparkSession spark = sparkOptions.session("plt " + name());
         try {
-            ReadResult read = InputReader.read(spark, input, inputFormat, !csvWithoutHeader, failOnMalformed);
+            InputFingerprint inputFingerprint = null;
+            if (plan.directory() != null) {
+                inputFingerprint = input.fingerprint(spark);
+                if (plan.resuming()) {
+                    checkResumableInput(plan.directory(), inputFingerprint);
+                }
+            } else {
+                plan.table().check(spark, manifest.hash()); // before any model runs
+            }
+            ReadResult read = input.read(spark, failOnMalformed);
             long malformed = read.malformedCount();
             if (malformed > 0) {
-                LOG.warn("{} malformed input lines, written as error rows; first: {}", malformed,
-                        read.malformedRecords(3));
+                LOG.warn("{} input lines could not be read as rows (malformed, too long or mistyped), written as "
+                        + "error rows; first: {}", malformed, read.malformedRecords(3));
             }
             Dataset<Row> rows = read.rows();
             Dataset<Row> todo = RowIds.add(rows, manifest.hash());
-            transformer.transformSchema(todo.schema()); // bad columns fail before any work
-            if (!resuming) {
-                target.mkdirs();
-                manifest.write(target, input.toAbsolutePath().toString(), inputFingerprint);
+            CommittedOutput.checkColumns(outputFormat, transformer.transformSchema(todo.schema())); // before any work
+            CommittedOutput out = plan.directory() == null ? null
+                    : new CommittedOutput(plan.directory(), outputFormat, outputOptions);
+            if (out != null && !plan.resuming()) {
+                plan.directory().mkdirs();
+                manifest.write(plan.directory(), input.describe(), inputFingerprint);
             }
             int parts = partitions != null ? partitions
                     : Math.max(rows.rdd().getNumPartitions(), 8 * spark.sparkContext().defaultParallelism());
             long committed = 0;
             Dataset<Row> done = null;
-            if (resuming) {
+            if (plan.resuming()) {
                 spark.sparkContext().setJobDescription("plt " + name() + ": reading the row ids already committed");
                 done = out.committedRowIds(spark);
                 committed = done.count();
@@ -211,23 +258,30 @@ public abstract class BatchJobCommand implements Callable<Integer> {
             }
             try (Progress progress = new Progress("plt " + name(), total, transformer.rowsDone(),
                     transformer.tokensDone(), 10)) {
-                out.append(result);
+                if (out != null) {
+                    out.append(result);
+                } else {
+                    plan.table().write(spark, result, manifest.hash());
+                }
                 Map<String, Long> byKind = new TreeMap<>(transformer.errorKinds().value());
                 if (malformed > 0) {
                     MalformedRows.countByKind(read).forEach((kind, n) -> byKind.merge(kind, n, Long::sum));
                 }
                 long errors = transformer.rowErrors().value() + malformed;
-                BatchPlanStats.Summary plan = transformer.batchPlan().value();
-                RunManifest.recordRun(target, runRecord(progress, errors, committed, plan, spark));
+                BatchPlanStats.Summary batches = transformer.batchPlan().value();
+                if (out != null) {
+                    RunManifest.recordRun(plan.directory(), runRecord(progress, errors, committed, batches, spark));
+                }
                 String summary = String.format("plt %s: %d rows (%d errors%s), %d prompt tokens in %.1f s: %.1f rows/s, "
                         + "%.0f tokens/s%s; %d micro-batches, the largest holding %s of KV cache -> %s", name(),
                         progress.rows() + malformed, errors, errors == 0 ? "" : ": " + ErrorKindCounts.describe(byKind),
                         progress.tokens(), progress.seconds(), progress.rows() / progress.seconds(),
                         progress.tokens() / progress.seconds(),
-                        resuming ? " (resumed: " + committed + " rows were already committed)" : "", plan.batches(),
-                        KvBudget.size(plan.largestKvBytes()), output);
+                        plan.resuming() ? " (resumed: " + committed + " rows were already committed)" : "",
+                        batches.batches(), KvBudget.size(batches.largestKvBytes()),
+                        out != null ? output : "table " + outputTable);
                 System.out.println(summary);
-                return failOnError && errors > 0 ? dev.plt.jobs.cli.PltCli.EXIT_ROW_ERRORS : 0;
+                return failOnError && errors > 0 ? PltCli.EXIT_ROW_ERRORS : 0;
             }
         } finally {
             spark.stop();
@@ -259,8 +313,8 @@ public abstract class BatchJobCommand implements Callable<Integer> {
         return transformer;
     }
 
-    /** Refuses, in one line, to resume into an output written with other settings, another model or input. */
-    private void checkResumable(OutputLocation out, RunManifest now, InputFingerprint inputNow) {
+    /** Refuses, in one line, to resume into an output written with other settings or another model. */
+    private void checkResumableSettings(OutputLocation out, RunManifest now) {
         RunManifest committed = RunManifest.read(out).orElseThrow(() -> new IllegalArgumentException(
                 "--resume: " + output + " has no " + RunManifest.FILE + " (it was not written by plt score/generate); "
                         + "use --overwrite or another --output"));
@@ -270,13 +324,17 @@ public abstract class BatchJobCommand implements Callable<Integer> {
                     + String.join("; ", differences) + "); rerun with the same settings and model, or use --overwrite "
                     + "or another --output");
         }
+    }
+
+    /** Refuses, in one line, to resume into an output computed from another input or an input that changed. */
+    private void checkResumableInput(OutputLocation out, InputFingerprint now) {
         InputFingerprint before = RunManifest.input(out).orElseThrow(() -> new IllegalArgumentException(
                 "--resume: " + output + " does not record which input it was computed from (an older plt wrote it); "
                         + "use --overwrite or another --output"));
-        if (!before.hash().equals(inputNow.hash())) {
-            throw new IllegalArgumentException("--resume: the input " + input + " is not the one " + output
+        if (!before.hash().equals(now.hash())) {
+            throw new IllegalArgumentException("--resume: the input " + input.describe() + " is not the one " + output
                     + " was computed from (before: " + before.files() + " files, " + before.bytes() + " bytes; now: "
-                    + inputNow.files() + " files, " + inputNow.bytes() + " bytes, or other modification times); "
+                    + now.files() + " files, " + now.bytes() + " bytes, or other names or modification times); "
                     + "use --overwrite or another --output");
         }
     }

@@ -32,6 +32,33 @@ public final class ProjectLayout {
                 "no " + TASKS_DIR + " directory at or above " + cwd));
     }
 
+    /** Where the built-in task files are on the classpath. */
+    public static final String BUILT_IN_TASKS = "dev/plt/tasks";
+
+    /**
+     * The built-in task files (conf/tasks, copied into the jar by the build) as a directory: of the
+     * classpath's directory, or of the jar's file system.
+     */
+    public static Path builtInTasks() {
+        java.net.URL url = ProjectLayout.class.getClassLoader().getResource(BUILT_IN_TASKS);
+        if (url == null) {
+            throw new IllegalStateException("no built-in task files (" + BUILT_IN_TASKS + ") on the classpath");
+        }
+        try {
+            java.net.URI uri = url.toURI();
+            if (!uri.getScheme().equals("jar")) {
+                return Path.of(uri);
+            }
+            try {
+                return java.nio.file.FileSystems.getFileSystem(uri).provider().getPath(uri);
+            } catch (java.nio.file.FileSystemNotFoundException notOpenYet) {
+                return java.nio.file.FileSystems.newFileSystem(uri, java.util.Map.of()).provider().getPath(uri);
+            }
+        } catch (java.net.URISyntaxException | java.io.IOException e) {
+            throw new IllegalStateException("cannot read the built-in task files at " + url + ": " + e.getMessage(), e);
+        }
+    }
+
     /** {@code ../shared/datasets} relative to the project root (it may not exist). */
     public static Path defaultDatasetsRoot(Path projectRoot) {
         return projectRoot.toAbsolutePath().resolve("../shared/datasets").normalize();

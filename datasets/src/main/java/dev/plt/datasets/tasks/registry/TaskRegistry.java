@@ -84,6 +84,14 @@ public final class TaskRegistry {
         return load(projectRoot.resolve(ProjectLayout.TASKS_DIR), ProjectLayout.defaultDatasetsRoot(projectRoot));
     }
 
+    /**
+     * The task files shipped inside the jar (a copy of conf/tasks made by the build), for a job run from the
+     * jar alone (spark-submit); relative data paths resolve against {@code datasetsRoot}.
+     */
+    public static TaskRegistry builtIn(Path datasetsRoot) {
+        return load(ProjectLayout.builtInTasks(), datasetsRoot);
+    }
+
     /** Every {@code *.yaml} in {@code tasksDir}; relative data paths resolve against {@code datasetsRoot}. */
     public static TaskRegistry load(Path tasksDir, Path datasetsRoot) {
         Map<String, Definition> definitions = new TreeMap<>();
@@ -164,7 +172,7 @@ public final class TaskRegistry {
     private static Definition read(Path file) {
         JsonNode root;
         try {
-            root = YAML.readTree(file.toFile());
+            root = YAML.readTree(Files.readAllBytes(file)); // a file, or an entry of the jar (built-in tasks)
         } catch (IOException e) {
             throw new IllegalArgumentException("cannot read task file " + file + ": " + e.getMessage(), e);
         }
