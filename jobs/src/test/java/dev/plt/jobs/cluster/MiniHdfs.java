@@ -19,6 +19,10 @@ import org.apache.hadoop.hdfs.MiniDFSCluster;
  * A real HDFS for tests: Hadoop's MiniDFSCluster (a NameNode and one DataNode, in this JVM) bound to
  * 127.0.0.1 only, keeping its metadata and blocks under a directory of the caller's. Clients in other
  * JVMs (spark-submit, executors) reach it at {@link #uri()} with Hadoop's default client settings.
+ *
+ * <p>It needs nothing of the machine: it runs as root or any other user (every JVM of a test runs as the
+ * same user, the one that started the NameNode and so its superuser, so HDFS permissions stay on), and
+ * it resolves no host name but {@code localhost}.
  */
 final class MiniHdfs implements AutoCloseable {
     private static final String LOOPBACK = "127.0.0.1";
@@ -43,25 +47,20 @@ final class MiniHdfs implements AutoCloseable {
         conf.set(MiniDFSCluster.HDFS_MINIDFS_BASEDIR, base.resolve("dfs").toString());
         // Hadoop's own scratch space defaults to /tmp/hadoop-${user.name}, shared by every run of every build.
         conf.set("hadoop.tmp.dir", base.resolve("tmp").toString());
-        // Every server socket on loopback: MiniDFSCluster puts RPC, data transfer and the web servers on
-        // 127.0.0.1 already; these are the addresses it leaves to the defaults (0.0.0.0).
-        conf.set("dfs.namenode.rpc-bind-host", LOOPBACK);
+        // MiniDFSCluster binds its RPC and data servers to 127.0.0.1 and sets dfs.replication to the number
+        // of DataNodes; its NameNode web server it puts on "localhost", which is pinned to the address here.
         conf.set("dfs.namenode.http-bind-host", LOOPBACK);
-        conf.set("dfs.namenode.https-address", LOOPBACK + ":0");
-        conf.set("dfs.datanode.https.address", LOOPBACK + ":0");
-        conf.set("dfs.datanode.hostname", LOOPBACK);
-        // One DataNode: ask for one replica, so no write waits for or warns about missing ones.
-        conf.setInt("dfs.replication", 1);
-        // The NameNode resolves a registering DataNode's address back to a name; loopback needs no DNS.
+        // The NameNode would look the registering DataNode's address up in reverse DNS and refuse it when
+        // that finds no name; 127.0.0.1 needs no name.
         conf.setBoolean("dfs.namenode.datanode.registration.ip-hostname-check", false);
         MiniDFSCluster cluster = new MiniDFSCluster.Builder(conf, base.resolve("dfs").toFile())
                 .numDataNodes(1)
+                .storagesPerDatanode(1)
                 .format(true)
                 .build();
         try {
             cluster.waitActive();
-            MiniHdfs hdfs = new MiniHdfs(cluster, conf);
-            return hdfs;
+            return new MiniHdfs(cluster, conf);
         } catch (IOException | RuntimeException e) {
             cluster.shutdown(true);
             throw e;
