@@ -211,6 +211,49 @@ class StandaloneClusterHdfsIT {
      * The same row ids, and each row the same columns with the same values: numbers compare as Jackson
      * reads them (Double.compare of the doubles Spark wrote), so every score is bitwise the local one.
      */
+    /**
+     * An hdfs:// output that cannot be written (under a file) or that would replace what plt did not write is
+     * refused before any model runs, in one line, and nothing is left on HDFS.
+     */
+    @Test
+    void anUnwritableOrForeignHdfsOutputFailsBeforeAnyWorkAndLeavesNothing() throws Exception {
+        org.apache.hadoop.fs.FileSystem fs = hdfs.fileSystem();
+        fs.mkdirs(new org.apache.hadoop.fs.Path("/foreign"));
+        try (var out = fs.create(new org.apache.hadoop.fs.Path("/foreign/notes.txt"))) {
+            out.write("a user's file".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        }
+        List<String> before = listing(fs);
+        String underAFile = refused(hdfs.uri("/data/in.jsonl/out"));
+        assertTrue(underAFile.contains("--output " + hdfs.uri("/data/in.jsonl/out")), underAFile);
+        String foreign = refused(hdfs.uri("/foreign"), "--overwrite");
+        assertTrue(foreign.contains("plt did not write"), foreign);
+        assertEquals(before, listing(fs), "nothing written, nothing removed on HDFS");
+    }
+
+    private static String refused(String output, String... extra) {
+        List<String> args = new ArrayList<>(List.of("score", "--master", "local[1]", "--model", model.toString(),
+                "--input", hdfsInput, "--output", output));
+        args.addAll(List.of(extra));
+        StringWriter err = new StringWriter();
+        assertEquals(PltCli.EXIT_BAD_SETUP, PltCli.execute(new PrintWriter(err, true), args.toArray(String[]::new)),
+                err.toString());
+        String line = err.toString().strip();
+        assertEquals(1, line.lines().count(), line);
+        assertFalse(line.contains("Exception"), line);
+        return line;
+    }
+
+    private static List<String> listing(org.apache.hadoop.fs.FileSystem fs) throws IOException {
+        List<String> out = new ArrayList<>();
+        var files = fs.listFiles(new org.apache.hadoop.fs.Path("/"), true);
+        while (files.hasNext()) {
+            var f = files.next();
+            out.add(f.getPath().toUri().getPath() + " " + f.getLen() + " " + f.getModificationTime());
+        }
+        out.sort(null);
+        return out;
+    }
+
     private static void assertSameRows(Map<String, JsonNode> expected, Map<String, JsonNode> actual, String what) {
         assertEquals(expected.keySet(), actual.keySet(), "row ids of " + what);
         for (Map.Entry<String, JsonNode> row : expected.entrySet()) {
