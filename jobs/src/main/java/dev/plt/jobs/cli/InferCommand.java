@@ -87,7 +87,7 @@ public final class InferCommand implements Callable<Integer> {
                     + "or give the JVM more heap (PLT_JAVA_OPTS=-Xmx8g); %s was not changed%n",
                     Runtime.getRuntime().maxMemory() >> 20, output);
             err.flush();
-            return PltCli.EXIT_BAD_SETUP;
+            return PltCli.EXIT_RUNTIME_FAILURE;
         }
     }
 }

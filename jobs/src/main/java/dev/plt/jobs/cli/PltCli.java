@@ -17,12 +17,23 @@ import picocli.CommandLine.Command;
 public final class PltCli implements Runnable {
     /** Exit code when some rows failed (their errors are in the output) but the job ran. */
     public static final int EXIT_ROW_ERRORS = 3;
-    /** Exit code for a job that could not start: bad model, bad input file. */
+    /** Exit code for a job that could not start: a bad option, model, input or output (a usage mistake). */
     public static final int EXIT_BAD_SETUP = 2;
+    /**
+     * Exit code for a job that started and then failed for a reason outside its input: out of memory, a full
+     * disk or a lost permission, a Spark failure. A scheduler may retry these; a usage mistake (2) it may not.
+     */
+    public static final int EXIT_RUNTIME_FAILURE = 4;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
 
     @Override
     public void run() {
-        CommandLine.usage(this, System.out);
+        // bin/plt with no command: the usage, and a non-zero exit so a script notices it ran nothing.
+        spec.commandLine().usage(spec.commandLine().getErr());
+        throw new CommandLine.ParameterException(spec.commandLine(), "give a command: infer, score, generate, "
+                + "evaluate, init-random, task-data or bench");
     }
 
     public static void main(String[] args) {
@@ -51,14 +62,14 @@ public final class PltCli implements Runnable {
             if (System.getenv("PLT_DEBUG") != null) { // the one line is for users; the trace is for a bug report
                 e.printStackTrace(new java.io.PrintWriter(commandLine.getErr(), true));
             }
-            return EXIT_BAD_SETUP;
+            return exitCode(e);
         });
         try {
             return cli.execute(args);
         } catch (OutOfMemoryError | StackOverflowError e) {
             // The JVM's own limits: one line with what to do, not a trace (picocli passes Errors through).
             err.println("plt: " + describe(e));
-            return EXIT_BAD_SETUP;
+            return EXIT_RUNTIME_FAILURE;
         }
     }
 
@@ -68,6 +79,29 @@ public final class PltCli implements Runnable {
         java.io.File file = explicit != null ? new java.io.File(explicit)
                 : new java.io.File(System.getProperty("plt.home", "."), "conf/plt.properties");
         return file.isFile() ? java.util.Optional.of(file) : java.util.Optional.empty();
+    }
+
+    /**
+     * 2 for what the user can fix before running again (an option, the model, the input, the output place,
+     * all found before any work), 4 for a failure while running (memory, disk, permissions, Spark).
+     */
+    static int exitCode(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof ConfigException || t instanceof ModelFileException || t instanceof MalformedInputException) {
+                return EXIT_BAD_SETUP;
+            }
+            if (t instanceof OutOfMemoryError || t instanceof StackOverflowError) {
+                return EXIT_RUNTIME_FAILURE;
+            }
+        }
+        if (dev.plt.jobs.output.OutputErrors.isStorageFailure(e)) {
+            return EXIT_RUNTIME_FAILURE;
+        }
+        if (e instanceof IllegalArgumentException || e instanceof java.io.UncheckedIOException
+                || e instanceof java.nio.file.NoSuchFileException) {
+            return EXIT_BAD_SETUP;
+        }
+        return EXIT_RUNTIME_FAILURE;
     }
 
     /**

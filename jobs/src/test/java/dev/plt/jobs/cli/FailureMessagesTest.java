@@ -24,6 +24,25 @@ class FailureMessagesTest {
     }
 
     @Test
+    void usageMistakesAndRuntimeFailuresHaveTheirOwnExitCodes() {
+        assertEquals(PltCli.EXIT_BAD_SETUP, PltCli.exitCode(new IllegalArgumentException("--batch-size must be ...")));
+        assertEquals(PltCli.EXIT_BAD_SETUP, PltCli.exitCode(new SparkException("Job aborted",
+                new dev.plt.model.io.ModelFileException("model.safetensors: tensor 'x' holds NaN"))));
+        assertEquals(PltCli.EXIT_RUNTIME_FAILURE, PltCli.exitCode(new SparkException("Job aborted",
+                new IOException("No space left on device"))));
+        assertEquals(PltCli.EXIT_RUNTIME_FAILURE, PltCli.exitCode(new SparkException("Job aborted",
+                new OutOfMemoryError("Java heap space"))));
+        assertEquals(PltCli.EXIT_RUNTIME_FAILURE, PltCli.exitCode(new SparkException("executor lost")));
+    }
+
+    @Test
+    void noCommandIsAUsageMistake() {
+        java.io.StringWriter err = new java.io.StringWriter();
+        assertEquals(PltCli.EXIT_BAD_SETUP, PltCli.execute(new java.io.PrintWriter(err, true)));
+        assertTrue(err.toString().contains("give a command"), err.toString());
+    }
+
+    @Test
     void aPermissionProblemIsNamed() {
         String line = PltCli.describe(new SparkException("Job aborted", new java.nio.file.AccessDeniedException(
                 "/data/out/part-00000")));

@@ -51,7 +51,7 @@ class InferChildProcessTest {
         Process child = start(log, "-Xmx48m", input, output, "--overwrite", "--batch-size", "1");
         assertTrue(child.waitFor(120, TimeUnit.SECONDS), "the child finished");
         String stderr = Files.readString(log);
-        assertEquals(PltCli.EXIT_BAD_SETUP, child.exitValue(), stderr);
+        assertEquals(PltCli.EXIT_RUNTIME_FAILURE, child.exitValue(), stderr);
         List<String> lines = stderr.lines().filter(l -> l.startsWith("plt infer:")).toList();
         assertEquals(1, lines.size(), stderr);
         assertTrue(lines.get(0).contains("out of memory") && lines.get(0).contains("--batch-size")
