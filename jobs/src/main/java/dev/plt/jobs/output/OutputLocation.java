@@ -40,13 +40,20 @@ public final class OutputLocation {
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(option + " " + given + ": not a valid path or URI (" + e.getMessage() + ")");
         }
+        FileSystem fs = fileSystemOf(option, given, path, conf);
+        return new OutputLocation(fs, fs.makeQualified(path), given);
+    }
+
+    /**
+     * The file system of a path an option names; an unknown scheme, or one whose connector jar is missing
+     * (Hadoop knows s3a, abfss and gs but throws ClassNotFoundException inside), is one line naming the option.
+     */
+    public static FileSystem fileSystemOf(String option, String given, Path path, Configuration conf) {
         try {
-            FileSystem fs = path.getFileSystem(conf);
-            return new OutputLocation(fs, fs.makeQualified(path), given);
+            return path.getFileSystem(conf);
         } catch (UnsupportedFileSystemException e) {
             throw noFileSystem(option, given, path);
         } catch (RuntimeException e) {
-            // A scheme Hadoop knows (s3a, abfss, gs) whose connector jar is missing: ClassNotFoundException inside.
             for (Throwable t = e; t != null; t = t.getCause()) {
                 if (t instanceof ClassNotFoundException) {
                     throw noFileSystem(option, given, path);
@@ -54,7 +61,8 @@ public final class OutputLocation {
             }
             throw e;
         } catch (IOException e) {
-            throw new UncheckedIOException(option + " " + given + ": cannot open its file system: " + e.getMessage(), e);
+            throw new UncheckedIOException(option + " " + given + ": cannot open its file system: "
+                    + OutputErrors.describe(e), e);
         }
     }
 

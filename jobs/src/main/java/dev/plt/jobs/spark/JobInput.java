@@ -6,6 +6,7 @@ import dev.plt.datasets.readers.ReadOptions;
 import dev.plt.datasets.readers.ReadResult;
 import dev.plt.jobs.output.InputFingerprint;
 import dev.plt.jobs.output.OutputErrors;
+import dev.plt.jobs.output.OutputLocation;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
@@ -19,7 +20,6 @@ import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.LocalFileSystem;
 import org.apache.hadoop.fs.Path;
-import org.apache.hadoop.fs.UnsupportedFileSystemException;
 import org.apache.spark.sql.DataFrameReader;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Option;
@@ -69,19 +69,13 @@ public final class JobInput {
             resolvedFormat = format == null ? null : format.strip().toLowerCase(Locale.ROOT);
             return;
         }
-        path = new Path(location);
         try {
-            fs = path.getFileSystem(conf);
-        } catch (UnsupportedFileSystemException e) {
-            throw noFileSystem();
-        } catch (IOException e) {
-            throw new UncheckedIOException("--input " + location + ": " + OutputErrors.describe(e), e);
-        } catch (RuntimeException e) {
-            if (hasCause(e, ClassNotFoundException.class)) {
-                throw noFileSystem();
-            }
-            throw e;
+            path = new Path(location);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--input " + location + ": not a valid path or URI (" + e.getMessage()
+                    + ")");
         }
+        fs = OutputLocation.fileSystemOf("--input", location, path, conf);
         List<FileStatus> matches = matches();
         if (matches.isEmpty()) {
             throw new IllegalArgumentException("--input " + location + ": no such file or directory");
@@ -208,11 +202,6 @@ public final class JobInput {
             throw new UncheckedIOException("--input " + location + ": cannot list " + status.getPath() + ": "
                     + OutputErrors.describe(e), e);
         }
-    }
-
-    private IllegalArgumentException noFileSystem() {
-        return new IllegalArgumentException("--input " + location + ": no file system for the scheme '"
-                + path.toUri().getScheme() + "' on the classpath (add its connector, e.g. hadoop-aws for s3a)");
     }
 
     private static boolean hasCause(Throwable e, Class<? extends Throwable> type) {
