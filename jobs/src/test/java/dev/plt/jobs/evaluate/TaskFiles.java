@@ -46,12 +46,20 @@ final class TaskFiles {
         int gold() {
             return answerKey.charAt(0) - 'A';
         }
+
+        Question withGold(int index) {
+            return new Question(id, question, choices, String.valueOf((char) ('A' + index)));
+        }
     }
 
     /** {@link #QUESTIONS} as ARC rows, for task mc_jsonl with its default fields. */
     static Path multipleChoice(Path file) throws IOException {
+        return multipleChoice(file, QUESTIONS);
+    }
+
+    static Path multipleChoice(Path file, List<Question> questions) throws IOException {
         List<String> lines = new ArrayList<>();
-        for (Question q : QUESTIONS) {
+        for (Question q : questions) {
             ObjectNode row = JSON.createObjectNode();
             row.put("id", q.id());
             row.put("question", q.question());
