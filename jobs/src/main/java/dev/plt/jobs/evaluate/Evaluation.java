@@ -42,7 +42,9 @@ import org.apache.spark.sql.types.StructType;
  * requests become rows answered by the PLT transformers on the executors (multiple choice: one row
  * per sample, its context computed once for all choices; generation: greedy until a stop string;
  * perplexity: the document scored after an end-of-text token), and the answers are scored and
- * aggregated on the driver, where the few thousand results fit easily.
+ * aggregated on the driver, where the few thousand results fit easily. Every aggregation runs in
+ * sample (and window) order, never in the order rows come back, so the results are the same bits
+ * whatever the partitioning and batch size.
  */
 public final class Evaluation {
     private final SparkSession spark;
@@ -216,11 +218,13 @@ public final class Evaluation {
     /**
      * lm-eval's loglikelihood_rolling: each document is cut into windows of at most
      * {@code maxLength} positions (every token predicted once, the first from end-of-text), every
-     * window is scored as a row, and the windows' log-likelihoods are summed back per document.
+     * window is scored as a row, and the windows' log-likelihoods are summed back per document, in
+     * window order.
      */
     private List<Row> perplexity(List<Sample> samples) {
         List<Row> rows = new ArrayList<>();
-        List<Integer> predicted = new ArrayList<>();
+        List<Integer> predicted = new ArrayList<>(); // by window index: how many tokens the window predicts
+        List<Integer> windowSample = new ArrayList<>(); // by window index: its document
         String[] error = new String[samples.size()];
         String[] errorKind = new String[samples.size()];
         try (PltTokenizer tokenizer = PltTokenizer.load(modelDir.resolve("tokenizer.json"))) {
@@ -248,6 +252,7 @@ public final class Evaluation {
                     System.arraycopy(w.continuation(), 0, ids, w.context().length, w.continuation().length);
                     rows.add(RowFactory.create(i, predicted.size(), SparkValues.seq(Arrays.stream(ids).boxed().toList())));
                     predicted.add(w.continuation().length);
+                    windowSample.add(i);
                 }
             }
         }
@@ -264,24 +269,52 @@ public final class Evaluation {
                 .add(OutputContract.ERROR_KIND, DataTypes.StringType)
                 .add(OutputContract.PROMPT_TOKENS, DataTypes.IntegerType)
                 .add(OutputContract.COMPLETION_TOKENS, DataTypes.IntegerType);
-        double[] total = new double[samples.size()];
-        int[] tokens = new int[samples.size()];
+        // Each window's log-likelihood is summed over its own tokens, and a document's windows are then
+        // added in window order, whatever order they came back in: the result is the same bits for
+        // any partitioning or batch size (floating-point addition is not associative). Likewise the
+        // error a document reports is that of its first failed window, not the first to arrive.
+        int windowCount = predicted.size();
+        double[] windowTotal = new double[windowCount];
+        String[] windowError = new String[windowCount];
+        String[] windowErrorKind = new String[windowCount];
+        int[] windowTokens = new int[windowCount];
+        boolean[] answeredWindow = new boolean[windowCount];
         for (Row w : windows) {
-            int sample = w.getInt(w.fieldIndex("sample_index"));
-            String windowError = w.getString(w.fieldIndex(OutputContract.ERROR));
-            if (windowError != null) {
-                if (error[sample] == null) {
-                    error[sample] = windowError;
-                    errorKind[sample] = w.getString(w.fieldIndex(OutputContract.ERROR_KIND));
-                }
+            int window = w.getInt(w.fieldIndex("window_index"));
+            if (answeredWindow[window]) {
+                throw new IllegalStateException("window " + window + " of sample "
+                        + w.getInt(w.fieldIndex("sample_index")) + " was answered twice");
+            }
+            answeredWindow[window] = true;
+            windowError[window] = w.getString(w.fieldIndex(OutputContract.ERROR));
+            if (windowError[window] != null) {
+                windowErrorKind[window] = w.getString(w.fieldIndex(OutputContract.ERROR_KIND));
                 continue;
             }
             List<Double> logprobs = w.getList(w.fieldIndex(ScoreTask.PER_TOKEN));
-            int count = predicted.get(w.getInt(w.fieldIndex("window_index")));
-            for (int t = logprobs.size() - count; t < logprobs.size(); t++) {
-                total[sample] += logprobs.get(t);
+            double sum = 0;
+            for (int t = logprobs.size() - predicted.get(window); t < logprobs.size(); t++) {
+                sum += logprobs.get(t);
             }
-            tokens[sample] += w.getInt(w.fieldIndex(OutputContract.PROMPT_TOKENS));
+            windowTotal[window] = sum;
+            windowTokens[window] = w.getInt(w.fieldIndex(OutputContract.PROMPT_TOKENS));
+        }
+        double[] total = new double[samples.size()];
+        int[] tokens = new int[samples.size()];
+        for (int window = 0; window < windowCount; window++) {
+            int sample = windowSample.get(window);
+            if (!answeredWindow[window]) {
+                throw new IllegalStateException("window " + window + " of sample " + sample + " got no answer");
+            }
+            if (windowError[window] != null) {
+                if (error[sample] == null) {
+                    error[sample] = windowError[window];
+                    errorKind[sample] = windowErrorKind[window];
+                }
+                continue;
+            }
+            total[sample] += windowTotal[window];
+            tokens[sample] += windowTokens[window];
         }
         List<Row> out = new ArrayList<>();
         for (int i = 0; i < samples.size(); i++) {
