@@ -37,16 +37,13 @@ public final class TaskSelection {
         return taskOptions;
     }
 
-    /** The data paths given on the command line, which a job's output must stay clear of. */
+    /**
+     * The task data given on the command line (--data), which a job's output must stay clear of. The
+     * datasets root is not: it holds many tasks' data, and an output beside them removes nothing (an
+     * overwrite still replaces only an earlier plt output).
+     */
     public java.util.List<Path> dataPaths() {
-        java.util.List<Path> paths = new java.util.ArrayList<>();
-        if (data != null) {
-            paths.add(data);
-        }
-        if (datasetsRoot != null) {
-            paths.add(datasetsRoot);
-        }
-        return paths;
+        return data == null ? java.util.List.of() : java.util.List.of(data);
     }
 
     /**
