@@ -14,14 +14,15 @@
 #
 # Java: PLT_JAVA (a java binary), else target/gpu-bundle/jre/bin/java (scripts/make-gpu-bundle.sh), else
 # $JAVA_HOME/bin/java, else java on PATH. Classpath: PLT_CLASSPATH, else target/gpu-bundle/lib/*, else
-# model/target/classes plus the jars of `mvn dependency:copy-dependencies` in model/target/dependency.
+# cuda/target/classes (the plt-cuda module) plus the jars of
+# `mvn -DskipTests -pl cuda -am package dependency:copy-dependencies` in cuda/target/dependency.
 # Other knobs: PLT_BATCHES (1,32,128), PLT_PROMPT (128), PLT_STEPS (32), PLT_CASES (regex of parity cases,
 # default all), PLT_SHAPE (1b, or tiny to try the latency program out), PLT_JAVA_OPTS (extra JVM flags),
 # PLT_REBUILD_KERNELS=1 (compile the kernels here with nvcc and use them instead of the jar's).
 # Exit code: 0 when every step ran and parity passed, 1 otherwise.
 #
 # Nothing of this has run on a GPU yet. It was dry-run where there is none, against the stand-in driver of
-# the tests (LD_LIBRARY_PATH=model/target/fake-cuda PLT_CASES=... PLT_SHAPE=tiny), which runs the kernels on
+# the tests (LD_LIBRARY_PATH=cuda/target/fake-cuda PLT_CASES=... PLT_SHAPE=tiny), which runs the kernels on
 # CPU threads: that proves the plumbing, not the GPU.
 set -uo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -49,15 +50,15 @@ fi
 classpath="${PLT_CLASSPATH:-}"
 if [[ -z "$classpath" ]]; then
   if [[ -d "$root/target/gpu-bundle/lib" ]]; then classpath="$root/target/gpu-bundle/lib/*"
-  else classpath="$root/model/target/classes:$root/model/target/dependency/*"; fi
+  else classpath="$root/cuda/target/classes:$root/cuda/target/dependency/*"; fi
 fi
 if [[ -n "${PLT_REBUILD_KERNELS:-}" ]]; then
   say "rebuilding the kernels here"
   mkdir -p "$work/kernels/dev/plt/model/cuda/kernels"
   nvcc -fatbin -gencode 'arch=compute_90,code=[sm_90,compute_90]' \
-      -o "$work/kernels/dev/plt/model/cuda/kernels/plt_kernels.fatbin" "$root/model/src/main/cuda/plt_kernels.cu" \
+      -o "$work/kernels/dev/plt/model/cuda/kernels/plt_kernels.fatbin" "$root/cuda/src/main/cuda/plt_kernels.cu" \
     && nvcc -ptx -arch=compute_90 -o "$work/kernels/dev/plt/model/cuda/kernels/plt_kernels.ptx" \
-      "$root/model/src/main/cuda/plt_kernels.cu" \
+      "$root/cuda/src/main/cuda/plt_kernels.cu" \
     && classpath="$work/kernels:$classpath" || { echo "kernel rebuild failed"; status=1; }
 fi
 

@@ -2,7 +2,7 @@
 # Builds what scripts/gpu-check.sh needs on a GPU machine that may have no Java, into target/gpu-bundle/
 # (git-ignored, so a device run must name it in `carry`):
 #   jre/   a jlink'd Java runtime (the modules the check uses, nothing else)
-#   lib/   plt-model with its kernels, JavaCPP + CUDA bindings, Jackson, SLF4J logging to java.util.logging
+#   lib/   plt-cuda with its kernels, plt-model, JavaCPP + CUDA bindings, Jackson, SLF4J logging to j.u.logging
 #          (no Spark, no DJL: the check never tokenizes; no Log4j, which would pull in java.desktop)
 # and checks the result here: the bundle's java runs the CPU engine and reports why CUDA is unavailable.
 # Prints the bundle's size, which must stay under the device tool's 64 MiB (with the working tree).
@@ -19,14 +19,14 @@ done
 [[ $nvcc_found == 1 ]] || { echo "make-gpu-bundle: no nvcc here, so the jar would have no kernels" >&2; exit 2; }
 
 cd "$root"
-mvn -q -B -DskipTests -pl model package
 rm -rf "$out"
 mkdir -p "$out/lib"
-cp model/target/plt-model-*.jar "$out/lib/"
-unzip -l "$out"/lib/plt-model-*.jar | grep -q 'dev/plt/model/cuda/kernels/plt_kernels.fatbin' \
-  || { echo "make-gpu-bundle: the plt-model jar has no kernels" >&2; exit 1; }
-mvn -q -B -pl model dependency:copy-dependencies -DincludeScope=runtime -DoutputDirectory="$out/lib" \
-  -DincludeGroupIds=com.fasterxml.jackson.core,org.slf4j,org.bytedeco
+# One reactor run, so that plt-cuda's dependency on plt-model resolves to model/target (nothing installed).
+mvn -q -B -DskipTests -pl cuda -am package dependency:copy-dependencies -DincludeScope=runtime \
+  -DoutputDirectory="$out/lib" -DincludeGroupIds=dev.plt,com.fasterxml.jackson.core,org.slf4j,org.bytedeco
+cp cuda/target/plt-cuda-*.jar "$out/lib/"
+unzip -l "$out"/lib/plt-cuda-*.jar | grep -q 'dev/plt/model/cuda/kernels/plt_kernels.fatbin' \
+  || { echo "make-gpu-bundle: the plt-cuda jar has no kernels" >&2; exit 1; }
 slf4j_version=$(ls "$out"/lib/slf4j-api-*.jar | sed 's/.*slf4j-api-\(.*\)\.jar/\1/')
 mvn -q -B dependency:copy -Dartifact="org.slf4j:slf4j-jdk14:$slf4j_version" -DoutputDirectory="$out/lib"
 

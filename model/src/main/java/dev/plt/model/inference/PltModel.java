@@ -2,10 +2,10 @@ package dev.plt.model.inference;
 
 import dev.plt.model.config.ConfigLoader;
 import dev.plt.model.config.ModelConfig;
-import dev.plt.model.cuda.CudaBackend;
-import dev.plt.model.cuda.CudaPath;
 import dev.plt.model.engine.FastPath;
 import dev.plt.model.engine.ForwardPath;
+import dev.plt.model.engine.ForwardPathProvider;
+import dev.plt.model.engine.ForwardPathProviders;
 import dev.plt.model.engine.ReferencePath;
 import dev.plt.model.io.ModelDirectory;
 import dev.plt.model.io.ModelFileException;
@@ -60,21 +60,25 @@ public final class PltModel implements AutoCloseable {
         if (options.path().equals("reference")) {
             path = new ReferencePath(config, weights);
             backend = "reference";
-        } else if (CudaBackend.isRequested(options.backend())) {
-            CudaPath cuda = CudaBackend.open(config, weights, options.prefillChunk(),
-                    CudaBackend.deviceOf(options.backend()));
-            path = cuda;
-            backend = "cuda on " + cuda.deviceDescription();
-        } else {
-            Kernels kernels = KernelBackends.select(options.backend(), pool);
-            path = new FastPath(config, weights, kernels, pool, options.prefillChunk());
-            backend = kernels.name();
+        } else { // cuda comes from plt-cuda, when on the classpath; the CPU backends are here
+            ForwardPathProvider.Opened opened = ForwardPathProviders
+                    .open(config, weights, options.backend(), options.prefillChunk())
+                    .orElseGet(() -> cpuPath(config, weights, pool, options));
+            path = opened.path();
+            backend = opened.description();
         }
         LOG.info("Loaded {} from {}: {}, {} params, {} MB of weights, path={}, backend={}, threads={}, in {} ms",
                 config.modelType(), directory, config.familyName(), weights.parameterCount(),
                 weights.streamedBytesPerStep() / (1 << 20), path.name(), backend, options.threads(),
                 (System.nanoTime() - start) / 1_000_000);
         return new PltModel(directory, config, weights, tokenizer, pool, path, backend);
+    }
+
+    private static ForwardPathProvider.Opened cpuPath(ModelConfig config, ModelWeights weights, EnginePool pool,
+            EngineOptions options) {
+        Kernels kernels = KernelBackends.select(options.backend(), pool);
+        return new ForwardPathProvider.Opened(new FastPath(config, weights, kernels, pool, options.prefillChunk()),
+                kernels.name());
     }
 
     /**

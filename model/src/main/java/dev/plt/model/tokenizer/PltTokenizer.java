@@ -1,5 +1,6 @@
 package dev.plt.model.tokenizer;
 
+import ai.djl.engine.EngineException;
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import dev.plt.model.inference.ErrorKind;
 import dev.plt.model.inference.InvalidInputException;
@@ -70,10 +71,23 @@ public final class PltTokenizer implements AutoCloseable {
                     .optPadding(false)
                     .build();
         } catch (IOException | RuntimeException e) {
-            // The native library reports a malformed tokenizer as a RuntimeException with a serde message.
-            throw ModelFileException.wrap(file, "not a valid Hugging Face tokenizer", e);
+            throw loadFailure(file, e);
         }
         return new PltTokenizer(file, tokenizer, vocab);
+    }
+
+    /**
+     * Why {@code file} could not be opened. DJL throws an EngineException when its native library cannot be
+     * loaded here (the file was never read: the job jar may lack this platform's library), and reports a
+     * malformed tokenizer as another RuntimeException with a serde message.
+     */
+    static ModelFileException loadFailure(Path file, Exception e) {
+        if (e instanceof EngineException) {
+            return ModelFileException.wrap(file, "cannot be read: the tokenizers native library for "
+                    + System.getProperty("os.name") + " " + System.getProperty("os.arch") + " did not load (a job jar "
+                    + "carries the platforms of its build's -Dplt.tokenizer.platforms)", e);
+        }
+        return ModelFileException.wrap(file, "not a valid Hugging Face tokenizer", e);
     }
 
     /**

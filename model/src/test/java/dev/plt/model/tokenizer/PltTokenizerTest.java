@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.djl.engine.EngineException;
 import dev.plt.model.inference.ErrorKind;
 import dev.plt.model.inference.InvalidInputException;
 import dev.plt.model.io.ModelFileException;
@@ -181,5 +182,17 @@ class PltTokenizerTest {
         e = assertThrows(ModelFileException.class, () -> PltTokenizer.load(foreign));
         assertTrue(e.getMessage().startsWith(foreign + ": not a valid Hugging Face tokenizer"), e.getMessage());
         assertTrue(!e.getMessage().contains("\n"), e.getMessage());
+    }
+
+    @Test
+    void aNativeLibraryThatDoesNotLoadIsNotBlamedOnTheFile() {
+        Path file = dir.resolve("tokenizer.json");
+        ModelFileException e = PltTokenizer.loadFailure(file,
+                new EngineException("Failed to load Huggingface native library."));
+        assertEquals(file + ": cannot be read: the tokenizers native library for " + System.getProperty("os.name") + " "
+                + System.getProperty("os.arch") + " did not load (a job jar carries the platforms of its build's "
+                + "-Dplt.tokenizer.platforms): Failed to load Huggingface native library.", e.getMessage());
+        e = PltTokenizer.loadFailure(file, new RuntimeException("data did not match any variant\nat line 1"));
+        assertEquals(file + ": not a valid Hugging Face tokenizer: data did not match any variant", e.getMessage());
     }
 }

@@ -5,7 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
 
-/** Where the build would have found nvcc (the same places model/pom.xml looks), for tests that expect kernels. */
+/** Where the build would have found nvcc (the same places cuda/pom.xml looks), for tests that expect kernels. */
 final class NvccLocator {
     private NvccLocator() {
     }

@@ -9,7 +9,7 @@ import java.util.Optional;
 /**
  * The compiled kernels packaged in the jar: a fatbin (sm_90 machine code plus compute_90 PTX, which the
  * driver can compile for newer GPUs) that is loaded, and the PTX text alone, which the tests read. Both
- * are produced by nvcc at build time (model/pom.xml, profile cuda-kernels); a build without nvcc has
+ * are produced by nvcc at build time (cuda/pom.xml, execution cuda-kernels); a build without nvcc has
  * neither, and the backend then says so.
  */
 final class KernelImage {

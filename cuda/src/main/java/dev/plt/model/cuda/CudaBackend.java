@@ -1,6 +1,7 @@
 package dev.plt.model.cuda;
 
 import dev.plt.model.config.ModelConfig;
+import dev.plt.model.engine.ForwardPathProviders;
 import dev.plt.model.weights.ModelWeights;
 import java.util.Locale;
 
@@ -28,11 +29,7 @@ public final class CudaBackend {
      * one GPU per task).
      */
     public static boolean isRequested(String backend) {
-        if (backend == null) {
-            return false;
-        }
-        String b = backend.trim().toLowerCase(Locale.ROOT);
-        return b.equals(NAME) || b.startsWith(NAME + ":");
+        return ForwardPathProviders.namesCuda(backend);
     }
 
     /** The device a backend value names: N for {@code cuda:N}, else {@code plt.cuda.device} (default 0). */
@@ -69,7 +66,7 @@ public final class CudaBackend {
         }
         if (KernelImage.fatbin().isEmpty()) {
             return CudaAvailability.unavailable("this build has no CUDA kernels: it was built where nvcc was not "
-                    + "found (model/pom.xml, profile cuda-kernels)");
+                    + "found (cuda/pom.xml, execution cuda-kernels)");
         }
         try {
             Class.forName("org.bytedeco.cuda.global.cudart", false, CudaBackend.class.getClassLoader());
