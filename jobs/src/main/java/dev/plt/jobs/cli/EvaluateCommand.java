@@ -6,12 +6,15 @@ import dev.plt.datasets.tasks.metrics.MetricResult;
 import dev.plt.jobs.evaluate.Evaluation;
 import dev.plt.jobs.evaluate.EvaluationResult;
 import dev.plt.jobs.evaluate.HtmlReport;
+import dev.plt.jobs.evaluate.LmEvalResults;
+import dev.plt.jobs.evaluate.LmEvalRun;
 import dev.plt.jobs.evaluate.MetricsJson;
 import dev.plt.jobs.evaluate.SamplesTable;
 import dev.plt.jobs.spark.SparkOptions;
 import dev.plt.model.config.ModelConfig;
 import dev.plt.model.inference.LengthLimit;
 import dev.plt.model.inference.PltModel;
+import dev.plt.model.tokenizer.PltTokenizer;
 import dev.plt.udfs.batch.ErrorKindCounts;
 import dev.plt.jobs.output.ModelFingerprint;
 import dev.plt.jobs.output.OutputGuard;
@@ -26,6 +29,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalInt;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
@@ -36,7 +40,8 @@ import picocli.CommandLine.Option;
 
 @Command(name = "evaluate", mixinStandardHelpOptions = true,
         description = {"Spark job: evaluates a model on a benchmark task with lm-evaluation-harness semantics.",
-            "Writes DIR/metrics.json, DIR/samples/ (Parquet, one row per sample) and DIR/report.html."})
+            "Writes DIR/metrics.json, DIR/samples/ (Parquet, one row per sample), DIR/report.html, and lm-eval's",
+            "DIR/results_<timestamp>.json and DIR/samples_<task>_<timestamp>.jsonl."})
 public final class EvaluateCommand implements Callable<Integer> {
     @Mixin
     ModelOptions modelOptions;
@@ -91,7 +96,8 @@ public final class EvaluateCommand implements Callable<Integer> {
         OutputLocation out = OutputLocation.of("--output", output, sparkOptions.hadoopConfiguration());
         OutputGuard.Plan plan = OutputGuard.check(out, protect, overwrite, false, "");
         Task task = taskSelection.createTask();
-        List<Sample> samples = task.samples();
+        List<Sample> allSamples = task.samples();
+        List<Sample> samples = allSamples;
         if (limit != null) {
             samples = samples.subList(0, Math.min(limit, samples.size()));
         }
@@ -102,7 +108,8 @@ public final class EvaluateCommand implements Callable<Integer> {
             // Written beside the output and moved into place at the end: a partial evaluation is of no use.
             StagedOutput staged = StagedOutput.begin(out, plan, true);
             try {
-                int exit = evaluate(staged.target(), modelDir, contextLength, lengthLimit, kvBudgetBytes, task, samples);
+                int exit = evaluate(staged.target(), modelDir, contextLength, lengthLimit, kvBudgetBytes, task,
+                        allSamples, samples);
                 staged.commit();
                 System.out.println("report: " + out.child("report.html").given());
                 return exit;
@@ -114,8 +121,10 @@ public final class EvaluateCommand implements Callable<Integer> {
     }
 
     private int evaluate(OutputLocation target, Path modelDir, int contextLength, LengthLimit lengthLimit,
-            long kvBudgetBytes, Task task, List<Sample> samples) throws IOException {
+            long kvBudgetBytes, Task task, List<Sample> allSamples, List<Sample> samples) throws IOException {
         String modelId = modelDir.getFileName().toString();
+        String fingerprint = ModelFingerprint.of(modelDir);
+        Instant started = Instant.now();
         SparkSession spark = sparkOptions.session("plt evaluate " + taskSelection.taskName());
         try {
             // Several tasks per core: accumulators (progress) advance as tasks finish, and a lost task
@@ -140,10 +149,12 @@ public final class EvaluateCommand implements Callable<Integer> {
             settings.put("partitions", parts);
             settings.put("master", spark.sparkContext().master());
             target.mkdirs();
-            runManifest(modelDir, contextLength, lengthLimit).write(target, null, null);
+            runManifest(fingerprint, contextLength, lengthLimit).write(target, null, null);
             target.child("metrics.json").writeAtomically(MetricsJson.bytes(MetricsJson.toJson(result, settings)));
             SamplesTable.write(spark, result.samples(), target.child("samples").path().toString());
             target.child("report.html").writeAtomically(HtmlReport.bytes(result));
+            LmEvalResults.write(target, result, lmEvalRun(spark, task, allSamples, modelDir, fingerprint, contextLength,
+                    lengthLimit, started));
             RunManifest.recordRun(target, Map.of("finished", Instant.now().toString(), "samples",
                     result.metrics().samples(), "errors", result.errors(), "seconds", result.seconds()));
             printSummary(result);
@@ -154,16 +165,36 @@ public final class EvaluateCommand implements Callable<Integer> {
     }
 
     /** The settings that decide this evaluation's values, recorded in the output's run record. */
-    private RunManifest runManifest(Path modelDir, int contextLength, LengthLimit lengthLimit) {
+    private RunManifest runManifest(String modelFingerprint, int contextLength, LengthLimit lengthLimit) {
         SortedMap<String, String> settings = new TreeMap<>();
         settings.put("job", "evaluate");
-        settings.put("model_fingerprint", ModelFingerprint.of(modelDir));
+        settings.put("model_fingerprint", modelFingerprint);
         settings.put("task", taskSelection.taskName());
         settings.put("task_options", new TreeMap<>(taskSelection.taskOptions()).toString());
         settings.put("limit", String.valueOf(limit));
         settings.put("max_length", Integer.toString(contextLength));
         settings.put("overlong", lengthLimit.overlong().option());
         return new RunManifest(settings);
+    }
+
+    /** What lm-eval's results file records of this run beside the result itself. */
+    private LmEvalRun lmEvalRun(SparkSession spark, Task task, List<Sample> allSamples, Path modelDir,
+            String fingerprint, int contextLength, LengthLimit lengthLimit, Instant started) {
+        Map<String, Object> modelArgs = new LinkedHashMap<>();
+        modelArgs.put("backend", modelOptions.backend());
+        modelArgs.put("path", modelOptions.path());
+        modelArgs.put("max_length", contextLength);
+        modelArgs.put("overlong", lengthLimit.overlong().option());
+        Integer endOfText;
+        try (PltTokenizer tokenizer = PltTokenizer.load(modelDir.resolve("tokenizer.json"))) {
+            OptionalInt id = tokenizer.tokenId("<|endoftext|>");
+            endOfText = id.isPresent() ? id.getAsInt() : null;
+        }
+        String environment = String.format("plt evaluate; Java %s (%s); %s %s; Spark %s, master %s",
+                System.getProperty("java.version"), System.getProperty("java.vendor"), System.getProperty("os.name"),
+                System.getProperty("os.arch"), spark.version(), spark.sparkContext().master());
+        return new LmEvalRun(task, allSamples, modelDir, fingerprint, modelArgs, modelOptions.backend(), batchSize,
+                limit, contextLength, endOfText, environment, started, Instant.now());
     }
 
     private void printSummary(EvaluationResult r) {

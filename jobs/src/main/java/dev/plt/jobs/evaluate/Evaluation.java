@@ -116,7 +116,8 @@ public final class Evaluation {
             }
             SampleScore score = task.score(sample, responses);
             accumulator.add(score);
-            outcomes.add(new SampleOutcome(sample, loglikelihoods, output, score, null, null, prompt, completion));
+            outcomes.add(new SampleOutcome(sample, loglikelihoods, output, score, null, null, prompt, completion,
+                    responses));
         }
         double seconds = (System.nanoTime() - start) / 1e9;
         return new EvaluationResult(task.name(), modelId, accumulator.result(), outcomes, seconds, promptTokens,
