@@ -93,9 +93,10 @@ public final class EvaluateCommand implements Callable<Integer> {
         List<OutputGuard.Protected> protect = new ArrayList<>();
         protect.add(new OutputGuard.Protected("the model directory", modelDir));
         taskSelection.dataPaths().forEach(p -> protect.add(new OutputGuard.Protected("the task data", p)));
-        OutputLocation out = OutputLocation.of("--output", output, sparkOptions.hadoopConfiguration());
+        org.apache.hadoop.conf.Configuration hadoop = sparkOptions.hadoopConfiguration();
+        OutputLocation out = OutputLocation.of("--output", output, hadoop);
         OutputGuard.Plan plan = OutputGuard.check(out, protect, overwrite, false, "");
-        Task task = taskSelection.createTask();
+        Task task = taskSelection.createTask(hadoop);
         List<Sample> allSamples = task.samples();
         List<Sample> samples = allSamples;
         if (limit != null) {

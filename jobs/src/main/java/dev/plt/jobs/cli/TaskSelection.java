@@ -14,16 +14,17 @@ public final class TaskSelection {
     @Option(names = "--task", required = true, paramLabel = "NAME", description = "Task name (conf/tasks/NAME.yaml).")
     String taskName;
 
-    @Option(names = "--data", paramLabel = "PATH", description = "The task's data (file or directory) instead of its default.")
-    Path data;
+    @Option(names = "--data", paramLabel = "PATH|URI", description = "The task's data (file or directory) instead of "
+            + "its default: a local path, or any Hadoop file system URI (hdfs://, s3a://, ...), copied to the driver.")
+    String data;
 
     @Option(names = "--tasks-dir", paramLabel = "DIR",
             description = "Task files (NAME.yaml) instead of the installation's conf/tasks or the built-in ones.")
     Path tasksDir;
 
-    @Option(names = "--datasets", paramLabel = "DIR", description = "Root of the datasets. Default: ../shared/datasets "
-            + "beside a checkout, else ./datasets.")
-    Path datasetsRoot;
+    @Option(names = "--datasets", paramLabel = "DIR|URI", description = "Root of the datasets (a local path or any "
+            + "Hadoop URI, copied to the driver). Default: ../shared/datasets beside a checkout, else ./datasets.")
+    String datasetsRoot;
 
     @Option(names = "--task-option", paramLabel = "KEY=VALUE", description = "Override a task setting (repeatable), "
             + "e.g. num_fewshot=0.")
@@ -43,7 +44,12 @@ public final class TaskSelection {
      * overwrite still replaces only an earlier plt output).
      */
     public java.util.List<Path> dataPaths() {
-        return data == null ? java.util.List.of() : java.util.List.of(data);
+        if (data == null) {
+            return java.util.List.of();
+        }
+        String scheme = new org.apache.hadoop.fs.Path(data).toUri().getScheme();
+        return scheme == null ? java.util.List.of(Path.of(data))
+                : scheme.equals("file") ? java.util.List.of(Path.of(java.net.URI.create(data))) : java.util.List.of();
     }
 
     /**
@@ -52,9 +58,14 @@ public final class TaskSelection {
      * --tasks-dir; with the command line's overrides.
      */
     public Task createTask() {
+        return createTask(new org.apache.hadoop.conf.Configuration());
+    }
+
+    /** {@link #createTask()} with the Hadoop configuration the job's file systems are opened with. */
+    public Task createTask(org.apache.hadoop.conf.Configuration hadoop) {
         Optional<Path> root = ProjectLayout.findRoot(Path.of(System.getProperty("plt.home", ".")).toAbsolutePath())
                 .or(() -> ProjectLayout.findRoot(Path.of(System.getProperty("user.dir"))));
-        Path datasets = datasetsRoot != null ? datasetsRoot.toAbsolutePath()
+        Path datasets = datasetsRoot != null ? DriverCopy.local("--datasets", datasetsRoot, hadoop).toAbsolutePath()
                 : root.map(ProjectLayout::defaultDatasetsRoot)
                         .orElseGet(() -> Path.of(System.getProperty("user.dir")).resolve("datasets").toAbsolutePath());
         TaskRegistry registry = tasksDir != null ? TaskRegistry.load(tasksDir, datasets)
@@ -65,7 +76,7 @@ public final class TaskSelection {
         }
         String key = registry.dataOption(taskName).orElseThrow(() -> new IllegalArgumentException(
                 "--data: task '" + taskName + "' reads no data file (it generates its samples)"));
-        overrides.put(key, data.toAbsolutePath().toString());
+        overrides.put(key, DriverCopy.local("--data", data, hadoop).toAbsolutePath().toString());
         return registry.create(taskName, overrides);
     }
 }

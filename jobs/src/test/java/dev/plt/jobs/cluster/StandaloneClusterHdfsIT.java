@@ -212,6 +212,41 @@ class StandaloneClusterHdfsIT {
      * reads them (Double.compare of the doubles Spark wrote), so every score is bitwise the local one.
      */
     /**
+     * evaluate reads its task data from HDFS (copied to the driver) and writes its output to HDFS; the
+     * metrics equal those of the same evaluation on local data, bitwise.
+     */
+    @Test
+    void evaluateReadsTaskDataFromHdfsAndWritesToHdfs() throws Exception {
+        StringBuilder rows = new StringBuilder();
+        String[][] questions = {{"Which colour is the sky?", "blue", "green", "red"}, {"What is 2 + 3?", "4", "5", "six"},
+            {"Which animal barks?", "dog", "cat", "cow"}, {"Where is Paris?", "France", "Peru", "Mars"}};
+        for (int i = 0; i < questions.length; i++) {
+            Map<String, Object> row = new LinkedHashMap<>();
+            row.put("id", "q" + i);
+            row.put("question", questions[i][0]);
+            row.put("choices", Map.of("text", List.of(questions[i][1], questions[i][2], questions[i][3]),
+                    "label", List.of("A", "B", "C")));
+            row.put("answerKey", "A");
+            rows.append(JSON.writeValueAsString(row)).append('\n');
+        }
+        Path localData = Files.writeString(dir.resolve("mc.jsonl"), rows);
+        String hdfsData = hdfs.copyIn(localData, "/tasks/mc.jsonl");
+        runInProcess(List.of("evaluate", "--master", "local[1]", "--model", model.toString(), "--task", "mc_jsonl",
+                "--data", localData.toString(), "--output", dir.resolve("eval-local").toString()));
+        String hdfsOut = hdfs.uri("/eval/mc");
+        runInProcess(List.of("evaluate", "--master", "local[1]", "--model", model.toString(), "--task", "mc_jsonl",
+                "--data", hdfsData, "--output", hdfsOut));
+        JsonNode local = JSON.readTree(dir.resolve("eval-local/metrics.json").toFile());
+        JsonNode remote;
+        try (var in = hdfs.fileSystem().open(new org.apache.hadoop.fs.Path(hdfsOut + "/metrics.json"))) {
+            remote = JSON.readTree(in);
+        }
+        assertEquals(questions.length, remote.get("n").asInt());
+        assertEquals(local.get("metrics"), remote.get("metrics"), "the same metrics from HDFS data");
+        assertTrue(hdfs.fileSystem().exists(new org.apache.hadoop.fs.Path(hdfsOut + "/_plt_run.json")));
+    }
+
+    /**
      * An hdfs:// output that cannot be written (under a file) or that would replace what plt did not write is
      * refused before any model runs, in one line, and nothing is left on HDFS.
      */
