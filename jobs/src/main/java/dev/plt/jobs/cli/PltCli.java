@@ -49,7 +49,8 @@ public final class PltCli implements Runnable {
     public static int execute(java.io.PrintWriter err, String... args) {
         CommandLine cli = new CommandLine(new PltCli());
         cli.setErr(err);
-        defaultsFile().ifPresent(file -> cli.setDefaultValueProvider(new CommandLine.PropertiesDefaultProvider(file)));
+        cli.setDefaultValueProvider(defaultsFile().map(CommandLine.PropertiesDefaultProvider::new)
+                .orElseGet(PltCli::builtInDefaults));
         cli.setParameterExceptionHandler((e, arguments) -> {
             // One line for a scheduler's log, not the whole usage text: the option and what is wrong with it.
             String command = e.getCommandLine().getCommandName();
@@ -71,6 +72,19 @@ public final class PltCli implements Runnable {
             err.println("plt: " + describe(e));
             return EXIT_RUNTIME_FAILURE;
         }
+    }
+
+    /** The option defaults inside the jar (a copy of conf/plt.properties), for a job run from the jar alone. */
+    static CommandLine.PropertiesDefaultProvider builtInDefaults() {
+        java.util.Properties defaults = new java.util.Properties();
+        try (java.io.InputStream in = PltCli.class.getResourceAsStream("/dev/plt/plt.properties")) {
+            if (in != null) {
+                defaults.load(in);
+            }
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("cannot read the built-in option defaults: " + e.getMessage(), e);
+        }
+        return new CommandLine.PropertiesDefaultProvider(defaults);
     }
 
     /** conf/plt.properties of the installation (or $PLT_DEFAULTS): option defaults the command line overrides. */
