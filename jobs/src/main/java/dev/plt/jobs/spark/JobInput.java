@@ -123,6 +123,7 @@ public final class JobInput {
             }
             return InputFingerprint.of(fs.makeQualified(path).toString(), files);
         }
+        requireTable(spark);
         List<FileStatus> files = new ArrayList<>();
         for (String file : spark.table(table).inputFiles()) {
             Path p = new Path(file);
@@ -143,9 +144,7 @@ public final class JobInput {
      */
     public ReadResult read(SparkSession spark, boolean failFast) {
         if (table != null) {
-            if (!spark.catalog().tableExists(table)) {
-                throw new IllegalArgumentException("--input-table " + table + ": no such table in the catalog");
-            }
+            requireTable(spark);
             return ReadResult.withoutMalformed(spark.table(table));
         }
         String uri = fs.makeQualified(path).toString();
@@ -162,6 +161,12 @@ public final class JobInput {
                         + "(add its package, e.g. --packages for avro or delta)");
             }
             throw e;
+        }
+    }
+
+    private void requireTable(SparkSession spark) {
+        if (!spark.catalog().tableExists(table)) {
+            throw new IllegalArgumentException("--input-table " + table + ": no such table in the catalog");
         }
     }
 

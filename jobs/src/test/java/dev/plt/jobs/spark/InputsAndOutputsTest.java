@@ -143,6 +143,8 @@ class InputsAndOutputsTest {
                 "--per-token").contains("--output-format csv cannot hold the column 'token_logprobs'"));
         assertTrue(run(2, "--input", jsonl.toString(), "--input-table", "t", "--output", never.toString())
                 .contains("exactly one"));
+        assertTrue(run(2, "--input-table", "no_such_table", "--output", never.toString())
+                .contains("--input-table no_such_table: no such table in the catalog"));
         assertTrue(run(2, "--input", jsonl.toString(), "--output", never.toString(), "--output-table", "t")
                 .contains("exactly one"));
         assertFalse(Files.exists(never));
