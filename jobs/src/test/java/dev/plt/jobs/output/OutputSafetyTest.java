@@ -277,8 +277,8 @@ class OutputSafetyTest {
                 foreign.resolve("samples").toString(), sandbox.toString(), sandbox.resolve("fuzz").toString(),
                 own.toString(), own.resolve("part-x").toString(), sandbox.resolve("fuzz/new-%d").toString());
         List<List<String>> flags = List.of(List.of(), List.of("--overwrite"), List.of("--resume"));
-        Random random = new Random(17);
-        for (int i = 0; i < 24; i++) {
+        Random random = new Random(Long.getLong("plt.fuzz.seed", 17));
+        for (int i = 0; i < Integer.getInteger("plt.fuzz.cases", 24); i++) {
             String target = String.format(candidates.get(random.nextInt(candidates.size())), i);
             List<String> extra = flags.get(random.nextInt(flags.size()));
             Map<String, String> before = withoutOwnOutputs(snapshot(sandbox));
