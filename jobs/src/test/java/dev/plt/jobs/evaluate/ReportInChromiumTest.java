@@ -46,8 +46,9 @@ import org.junit.jupiter.api.io.TempDir;
  * fingerprint, task, shots, limit, date, git commit), each document's perplexities. A screenshot must
  * be a real picture (more than one colour). Skipped, with a message, where no chromium binary exists.
  *
- * <p>With the environment variable {@code PLT_REPORT_SCREENSHOT=FILE} the multihop report's screenshot
- * is also copied to FILE (how docs/report-example.png is made).
+ * <p>With the environment variable {@code PLT_REPORT_SCREENSHOT=FILE.png} the multihop report's screenshot
+ * is also copied to FILE.png and the perplexity report's to FILE-perplexity.png (how
+ * docs/report-example.png and docs/report-example-perplexity.png are made).
  */
 class ReportInChromiumTest {
     private static Path chromium;
@@ -127,17 +128,25 @@ class ReportInChromiumTest {
     @Test
     void perplexityReportShowsEachDocument() throws Exception {
         Path model = root().resolve("models/default").toRealPath();
-        StringBuilder text = new StringBuilder();
+        String[] lines = {"To be, or not to be, that is the question:", "Whether 'tis nobler in the mind to suffer",
+            "The slings and arrows of outrageous fortune,", "Or to take arms against a sea of troubles",
+            "And by opposing end them. To die: to sleep;", "No more; and by a sleep to say we end",
+            "The heart-ache and the thousand natural shocks", "That flesh is heir to, 'tis a consummation",
+            "Devoutly to be wish'd. To die, to sleep;", "To sleep: perchance to dream: ay, there's the rub;"};
+        StringBuilder text = new StringBuilder("<b>HAMLET</b> & OPHELIA\n");
         for (int d = 0; d < 12; d++) {
-            text.append(d == 0 ? "" : "\n\n").append("Document ").append(d).append(": ").append("To be, or not to "
-                    + "be, that is the question. ".repeat(d % 3 + 1)).append("<b>bold</b> & café");
+            text.append(d == 0 ? "" : "\n\n");
+            for (int l = 0; l < 2 + d % 3; l++) {
+                text.append(lines[(d + l) % lines.length]).append('\n');
+            }
         }
         Path data = Files.writeString(dir.resolve("docs.txt"), text.toString());
         Path out = EvaluateOutput.evaluate(dir.resolve("out"), "--task", "perplexity", "--data", data.toString(),
                 "--task-option", "documents=blank_lines", "--model", model.toString(), "--limit", "10");
         String dom = dumpDom(out.resolve("report.html"));
         assertMetricsShown(dom, EvaluateOutput.metrics(out));
-        assertFalse(dom.contains("<b>bold</b>"), "document text stays text");
+        assertFalse(dom.contains("<b>HAMLET</b>"), "document text stays text");
+        assertTrue(dom.contains("&lt;b&gt;HAMLET&lt;/b&gt; &amp; OPHELIA"), "document text shown escaped");
 
         List<JsonNode> samples = EvaluateOutput.samples(out);
         assertEquals(10, samples.size());
@@ -155,7 +164,12 @@ class ReportInChromiumTest {
         }
         assertEquals("10", field(dom, "limit"));
         assertEquals("perplexity", field(dom, "task"));
-        screenshot(out.resolve("report.html"));
+        Path png = screenshot(out.resolve("report.html"));
+        String copy = System.getenv("PLT_REPORT_SCREENSHOT");
+        if (copy != null && !copy.isBlank()) {
+            Files.copy(png, Path.of(copy.replaceFirst("(\\.png)?$", "-perplexity.png")),
+                    StandardCopyOption.REPLACE_EXISTING);
+        }
     }
 
     /**
