@@ -35,6 +35,7 @@ import java.util.stream.Stream;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -62,6 +63,10 @@ class ReportInChromiumTest {
                 .flatMap(name -> Stream.of(System.getenv().getOrDefault("PATH", "").split(File.pathSeparator))
                         .map(d -> Path.of(d, name)))
                 .filter(Files::isExecutable).findFirst().orElse(null);
+    }
+
+    @BeforeEach
+    void requireChromium() {
         Assumptions.assumeTrue(chromium != null, "no chromium binary on PATH: skipping the report rendering checks "
                 + "(apt-get install chromium; .ci/run installs it)");
     }
