@@ -153,9 +153,10 @@ public final class EvaluateCommand implements Callable<Integer> {
             runManifest(fingerprint, contextLength, lengthLimit).write(target, null, null);
             target.child("metrics.json").writeAtomically(MetricsJson.bytes(MetricsJson.toJson(result, settings)));
             SamplesTable.write(spark, result.samples(), target.child("samples").path().toString());
-            target.child("report.html").writeAtomically(HtmlReport.bytes(result));
-            LmEvalResults.write(target, result, lmEvalRun(spark, task, allSamples, modelDir, fingerprint, contextLength,
-                    lengthLimit, started));
+            LmEvalRun run = lmEvalRun(spark, task, allSamples, modelDir, fingerprint, contextLength, lengthLimit,
+                    started);
+            target.child("report.html").writeAtomically(HtmlReport.bytes(result, run));
+            LmEvalResults.write(target, result, run);
             RunManifest.recordRun(target, Map.of("finished", Instant.now().toString(), "samples",
                     result.metrics().samples(), "errors", result.errors(), "seconds", result.seconds()));
             printSummary(result);
