@@ -50,7 +50,7 @@ class TaskRegistryTest {
         assertEquals(RequestType.LOGLIKELIHOOD, mmlu.requestType());
         MmluSource source = (MmluSource) mmlu.source();
         assertEquals(datasets.resolve("mmlu").toString(), source.dataDir());
-        assertEquals(5, source.numFewshot());
+        assertEquals(0, source.numFewshot(), "lm-eval's mmlu is 0-shot");
         Gsm8kSource gsm8k = (Gsm8kSource) registry.create("gsm8k").source();
         assertEquals(datasets.resolve("gsm8k/test.jsonl").toString(), gsm8k.evalFile());
         assertEquals(List.of("Question:", "\n\n"), gsm8k.until());
@@ -63,10 +63,10 @@ class TaskRegistryTest {
 
     @Test
     void overridesReplaceFileOptionsAndConvertStrings(@TempDir Path dir) {
-        MmluSource zeroShot = (MmluSource) registry.create("mmlu", Map.of("num_fewshot", "0",
+        MmluSource fiveShot = (MmluSource) registry.create("mmlu", Map.of("num_fewshot", "5",
                 "subjects", "anatomy")).source();
-        assertEquals(0, zeroShot.numFewshot());
-        assertEquals(List.of("anatomy"), zeroShot.subjects());
+        assertEquals(5, fiveShot.numFewshot());
+        assertEquals(List.of("anatomy"), fiveShot.subjects());
         PerplexitySource ppl = (PerplexitySource) registry.create("perplexity",
                 Map.of("path", dir.resolve("x.txt").toString())).source();
         assertEquals(dir.resolve("x.txt").toString(), ppl.path(), "absolute paths stay as given");

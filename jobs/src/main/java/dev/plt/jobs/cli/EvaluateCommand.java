@@ -1,9 +1,12 @@
 package dev.plt.jobs.cli;
 
 import dev.plt.datasets.tasks.Sample;
+import dev.plt.datasets.tasks.SampleLimit;
 import dev.plt.datasets.tasks.Task;
+import dev.plt.datasets.tasks.metrics.GroupAggregation;
 import dev.plt.datasets.tasks.metrics.MetricResult;
 import dev.plt.jobs.evaluate.Evaluation;
+import dev.plt.jobs.evaluate.DataRows;
 import dev.plt.jobs.evaluate.EvaluationResult;
 import dev.plt.jobs.evaluate.HtmlReport;
 import dev.plt.jobs.evaluate.LmEvalResults;
@@ -55,8 +58,12 @@ public final class EvaluateCommand implements Callable<Integer> {
     @Mixin
     KvBudgetOption kvBudget;
 
-    @Option(names = "--limit", paramLabel = "N", description = "Evaluate the first N samples only.")
-    Integer limit;
+    @Option(names = "--limit", paramLabel = "N|F", description = "As lm-eval: the first N samples (a whole number), or "
+            + "the first ceil(F x samples) (a fraction 0 < F < 1), per task and per subtask (MMLU: per subject).")
+    String limitText;
+
+    /** {@code --limit} parsed; null without one. */
+    SampleLimit limit;
 
     @Option(names = "--output", required = true, paramLabel = "DIR",
             description = "Output directory: a path or any Hadoop file system URI (file://, hdfs://, ...).")
@@ -83,7 +90,13 @@ public final class EvaluateCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         OptionRanges.atLeast("--batch-size", batchSize, 1);
         OptionRanges.atLeastIfGiven("--partitions", partitions, 1);
-        OptionRanges.atLeastIfGiven("--limit", limit, 1);
+        if (limitText != null) {
+            try {
+                limit = SampleLimit.parse(limitText);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("--limit " + e.getMessage(), e);
+            }
+        }
         modelOptions.validate();
         Path modelDir = modelOptions.modelDirectory().toRealPath();
         ModelConfig config = PltModel.check(modelDir); // a bad model fails here, before Spark starts
@@ -100,7 +113,7 @@ public final class EvaluateCommand implements Callable<Integer> {
         List<Sample> allSamples = task.samples();
         List<Sample> samples = allSamples;
         if (limit != null) {
-            samples = samples.subList(0, Math.min(limit, samples.size()));
+            samples = limit.apply(samples);
         }
         if (samples.isEmpty()) {
             throw new IllegalArgumentException("task '" + taskSelection.taskName() + "' has no samples to evaluate");
@@ -143,7 +156,7 @@ public final class EvaluateCommand implements Callable<Integer> {
             Map<String, Object> settings = new LinkedHashMap<>();
             settings.put("model", modelDir.toString());
             settings.put("task_options", taskSelection.taskOptions());
-            settings.put("limit", limit);
+            settings.put("limit", limit == null ? null : limit.asNumber());
             settings.put("batch_size", batchSize);
             settings.put("max_length", contextLength);
             settings.put("overlong", lengthLimit.overlong().option());
@@ -151,14 +164,18 @@ public final class EvaluateCommand implements Callable<Integer> {
             settings.put("master", spark.sparkContext().master());
             target.mkdirs();
             runManifest(fingerprint, contextLength, lengthLimit).write(target, null, null);
-            target.child("metrics.json").writeAtomically(MetricsJson.bytes(MetricsJson.toJson(result, settings)));
+            Map<String, Map<String, MetricResult>> groups = GroupAggregation.aggregate(result.metrics(), task.metrics(),
+                    task.source().groups());
+            DataRows rows = DataRows.of(allSamples, samples);
+            target.child("metrics.json").writeAtomically(MetricsJson.bytes(MetricsJson.toJson(result, groups, rows,
+                    settings)));
             SamplesTable.write(spark, result.samples(), target.child("samples").path().toString());
             target.child("report.html").writeAtomically(HtmlReport.bytes(result));
             LmEvalResults.write(target, result, lmEvalRun(spark, task, allSamples, modelDir, fingerprint, contextLength,
                     lengthLimit, started));
             RunManifest.recordRun(target, Map.of("finished", Instant.now().toString(), "samples",
                     result.metrics().samples(), "errors", result.errors(), "seconds", result.seconds()));
-            printSummary(result);
+            printSummary(result, groups, rows);
             return failOnError && result.errors() > 0 ? PltCli.EXIT_ROW_ERRORS : 0;
         } finally {
             spark.stop();
@@ -172,7 +189,7 @@ public final class EvaluateCommand implements Callable<Integer> {
         settings.put("model_fingerprint", modelFingerprint);
         settings.put("task", taskSelection.taskName());
         settings.put("task_options", new TreeMap<>(taskSelection.taskOptions()).toString());
-        settings.put("limit", String.valueOf(limit));
+        settings.put("limit", String.valueOf(limit == null ? null : limit.asNumber()));
         settings.put("max_length", Integer.toString(contextLength));
         settings.put("overlong", lengthLimit.overlong().option());
         return new RunManifest(settings);
@@ -195,10 +212,10 @@ public final class EvaluateCommand implements Callable<Integer> {
                 System.getProperty("java.version"), System.getProperty("java.vendor"), System.getProperty("os.name"),
                 System.getProperty("os.arch"), spark.version(), spark.sparkContext().master());
         return new LmEvalRun(task, allSamples, modelDir, fingerprint, modelArgs, modelOptions.backend(), batchSize,
-                limit, contextLength, endOfText, environment, started, Instant.now());
+                limit == null ? null : limit.asNumber(), contextLength, endOfText, environment, started, Instant.now());
     }
 
-    private void printSummary(EvaluationResult r) {
+    private void printSummary(EvaluationResult r, Map<String, Map<String, MetricResult>> groups, DataRows rows) {
         System.out.printf("%n%s on %s: %d samples, %d errors%s, %.1f s (%.2f samples/s, %.0f tokens/s)%n", r.task(),
                 r.modelId(), r.metrics().samples(), r.errors(),
                 r.errors() == 0 ? "" : " (" + ErrorKindCounts.describe(r.errorsByKind()) + ")", r.seconds(),
@@ -209,8 +226,17 @@ public final class EvaluateCommand implements Callable<Integer> {
             System.out.printf("%-22s %10.4f %10s%n", m.getKey(), m.getValue().value(),
                     Double.isFinite(stderr) ? String.format("%.4f", stderr) : "-");
         }
+        for (Map.Entry<String, Map<String, MetricResult>> g : groups.entrySet()) {
+            for (Map.Entry<String, MetricResult> m : g.getValue().entrySet()) {
+                double stderr = m.getValue().stderr();
+                System.out.printf("%-22s %10.4f %10s  (group, n=%d)%n", g.getKey() + " " + m.getKey(),
+                        m.getValue().value(), Double.isFinite(stderr) ? String.format("%.4f", stderr) : "-",
+                        m.getValue().count());
+            }
+        }
         if (!r.metrics().bySubject().isEmpty()) {
             System.out.printf("(%d subjects: see metrics.json in %s)%n", r.metrics().bySubject().size(), output);
         }
+        System.out.println(rows.describe(limit));
     }
 }
