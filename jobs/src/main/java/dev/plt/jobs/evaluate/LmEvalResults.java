@@ -6,7 +6,9 @@ import dev.plt.datasets.tasks.GenerateUntilRequest;
 import dev.plt.datasets.tasks.Sample;
 import dev.plt.datasets.tasks.Task;
 import dev.plt.datasets.tasks.metrics.Aggregation;
+import dev.plt.datasets.tasks.metrics.GroupAggregation;
 import dev.plt.datasets.tasks.metrics.MetricResult;
+import dev.plt.datasets.tasks.metrics.TaskGroup;
 import dev.plt.jobs.output.OutputLocation;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -152,7 +154,7 @@ public final class LmEvalResults {
         Map<String, Object> results = new LinkedHashMap<>();
         Map<String, Object> groups = new LinkedHashMap<>();
         if (group) {
-            Map<String, Object> entry = entry(task, name, result.metrics().metrics());
+            Map<String, Object> entry = entry(task, name, groupMetrics(task, result));
             results.put(name, entry);
             groups.put(name, entry);
         }
@@ -217,6 +219,24 @@ public final class LmEvalResults {
         root.put("end_time", seconds(run.finished()));
         root.put("total_evaluation_time_seconds", PythonJson.repr(seconds(run.finished()) - seconds(run.started())));
         return root;
+    }
+
+    /**
+     * The group entry's metrics: for a task whose subjects lm-eval groups (MMLU), the outermost group's
+     * size-weighted means with lm-eval's pooled stderr ({@link GroupAggregation}), else (and for the metrics
+     * groups do not aggregate) the micro average over all samples.
+     */
+    static Map<String, MetricResult> groupMetrics(Task task, EvaluationResult result) {
+        Map<String, MetricResult> metrics = new LinkedHashMap<>(result.metrics().metrics());
+        List<TaskGroup> groups = task.source().groups();
+        if (!groups.isEmpty()) {
+            Map<String, MetricResult> root = GroupAggregation.aggregate(result.metrics(), task.metrics(), groups)
+                    .get(groups.get(groups.size() - 1).name());
+            if (root != null) {
+                metrics.putAll(root);
+            }
+        }
+        return metrics;
     }
 
     /** One {@code results} entry: alias, then each metric and its stderr under {@code "name,none"} keys. */
