@@ -56,8 +56,10 @@ import java.util.TreeMap;
  *
  * <p><b>What differs.</b> {@code versions}: plt's task definitions carry no version, so null.
  * Stderrs are lm-eval's {@code mean_stderr} for means over at least two samples, else {@code "N/A"}
- * (the perplexities: lm-eval bootstraps them, plt does not); a group's stderr is that of all its samples,
- * not lm-eval's pooled stderr of its subtasks. {@code config.bootstrap_iters} and the Python/numpy/torch
+ * (the perplexities: lm-eval bootstraps them, plt does not); MMLU's group entry has lm-eval's size-weighted
+ * mean and pooled stderr (over its four categories, {@link #groupMetrics}), but the categories themselves are
+ * not written (its {@code group_subtasks} are the subjects); another task with subjects (multihop) reports
+ * the micro average and the stderr over all its samples. {@code config.bootstrap_iters} and the Python/numpy/torch
  * seeds are null (no bootstrap, nothing random; {@code fewshot_seed} is the task's when it has one).
  * {@code config.model} is {@code "plt"}, {@code model_sha} the model directory's content fingerprint
  * (where lm-eval's Hugging Face model has its revision's commit). A sample that failed counts in
