@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.plt.datasets.SharedDatasets;
 import dev.plt.datasets.tasks.gsm8k.Gsm8kSource;
 import dev.plt.datasets.tasks.metrics.SampleScore;
+import dev.plt.datasets.tasks.mmlu.MmluCategories;
 import dev.plt.datasets.tasks.mmlu.MmluSource;
 import dev.plt.datasets.tasks.perplexity.PerplexitySource;
 import dev.plt.datasets.tasks.registry.ProjectLayout;
@@ -73,6 +74,22 @@ class TaskRegistryTest {
         TaskRegistry elsewhere = registry.withDatasetsRoot(dir);
         assertEquals(dir.resolve("tinyshakespeare/input.txt").toString(),
                 ((PerplexitySource) elsewhere.create("perplexity").source()).path());
+    }
+
+    @Test
+    void mmluCategoryGroupsAreTaskNames() {
+        Task stem = registry.create("mmlu_stem", Map.of("num_fewshot", "5"));
+        assertEquals("mmlu_stem", stem.name());
+        MmluSource source = (MmluSource) stem.source();
+        assertEquals(MmluCategories.BY_CATEGORY.get("stem"), source.subjects());
+        assertEquals(5, source.numFewshot(), "the overrides reach the mmlu task");
+        assertEquals(List.of("mmlu_stem", "mmlu_other", "mmlu_social_sciences", "mmlu_humanities"),
+                registry.groupNames());
+        assertEquals(Optional.of("data_dir"), registry.dataOption("mmlu_humanities"));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> registry.create("mmlu_stem", Map.of("subjects", "anatomy")));
+        assertEquals("task 'mmlu_stem' is a group of MMLU subjects: it takes no subjects option", e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> registry.create("mmlu_chemistry"));
     }
 
     @Test

@@ -44,7 +44,10 @@ import picocli.CommandLine.Option;
 @Command(name = "evaluate", mixinStandardHelpOptions = true,
         description = {"Spark job: evaluates a model on a benchmark task with lm-evaluation-harness semantics.",
             "Writes DIR/metrics.json, DIR/samples/ (Parquet, one row per sample), DIR/report.html, and lm-eval's",
-            "DIR/results_<timestamp>.json and DIR/samples_<task>_<timestamp>.jsonl."})
+            "DIR/results_<timestamp>.json and DIR/samples_<task>_<timestamp>.jsonl.",
+            "With --tasks a,b,c every task runs in the one application (one Spark session, one model load per",
+            "executor) into DIR: metrics.json holds each under tasks.NAME, samples/NAME/, report_NAME.html, and",
+            "one lm-eval results file per task."})
 public final class EvaluateCommand implements Callable<Integer> {
     @Mixin
     ModelOptions modelOptions;
@@ -109,23 +112,28 @@ public final class EvaluateCommand implements Callable<Integer> {
         org.apache.hadoop.conf.Configuration hadoop = sparkOptions.hadoopConfiguration();
         OutputLocation out = OutputLocation.of("--output", output, hadoop);
         OutputGuard.Plan plan = OutputGuard.check(out, protect, overwrite, false, "");
-        Task task = taskSelection.createTask(hadoop);
-        List<Sample> allSamples = task.samples();
-        List<Sample> samples = allSamples;
-        if (limit != null) {
-            samples = limit.apply(samples);
-        }
-        if (samples.isEmpty()) {
-            throw new IllegalArgumentException("task '" + taskSelection.taskName() + "' has no samples to evaluate");
+        List<TaskRun> runs = new ArrayList<>();
+        for (Task task : taskSelection.createTasks(hadoop)) {
+            List<Sample> allSamples = task.samples();
+            List<Sample> samples = limit == null ? allSamples : limit.apply(allSamples);
+            if (samples.isEmpty()) {
+                throw new IllegalArgumentException("task '" + task.name() + "' has no samples to evaluate");
+            }
+            runs.add(new TaskRun(task, allSamples, samples));
         }
         try (OutputLock lock = OutputLock.acquire(out, "plt evaluate")) {
             // Written beside the output and moved into place at the end: a partial evaluation is of no use.
             StagedOutput staged = StagedOutput.begin(out, plan, true);
             try {
-                int exit = evaluate(staged.target(), modelDir, contextLength, lengthLimit, kvBudgetBytes, task,
-                        allSamples, samples);
+                int exit = evaluate(staged.target(), modelDir, contextLength, lengthLimit, kvBudgetBytes, runs);
                 staged.commit();
-                System.out.println("report: " + out.child("report.html").given());
+                if (runs.size() == 1) {
+                    System.out.println("report: " + out.child("report.html").given());
+                } else {
+                    for (TaskRun run : runs) {
+                        System.out.println("report: " + out.child(reportName(run.task(), runs)).given());
+                    }
+                }
                 return exit;
             } catch (Exception | Error e) {
                 staged.abandon();
@@ -134,15 +142,24 @@ public final class EvaluateCommand implements Callable<Integer> {
         }
     }
 
+    /** One task of the run: its samples before and after {@code --limit}. */
+    private record TaskRun(Task task, List<Sample> allSamples, List<Sample> samples) {
+    }
+
+    /** report.html for one task; report_TASK.html each for several. */
+    private static String reportName(Task task, List<TaskRun> runs) {
+        return runs.size() == 1 ? "report.html" : "report_" + LmEvalResults.fileSafe(task.name()) + ".html";
+    }
+
     private int evaluate(OutputLocation target, Path modelDir, int contextLength, LengthLimit lengthLimit,
-            long kvBudgetBytes, Task task, List<Sample> allSamples, List<Sample> samples) throws IOException {
+            long kvBudgetBytes, List<TaskRun> runs) throws IOException, InterruptedException {
         String modelId = modelDir.getFileName().toString();
         String fingerprint = ModelFingerprint.of(modelDir);
-        Instant started = Instant.now();
-        SparkSession spark = sparkOptions.session("plt evaluate " + taskSelection.taskName());
+        List<String> names = runs.stream().map(r -> r.task().name()).toList();
+        SparkSession spark = sparkOptions.session("plt evaluate " + String.join(",", names));
         try {
             // Several tasks per core: accumulators (progress) advance as tasks finish, and a lost task
-            // costs less to redo. The model is still loaded once per executor.
+            // costs less to redo. The model is still loaded once per executor, and kept for every task.
             int parts = partitions != null ? partitions : 8 * spark.sparkContext().defaultParallelism();
             Evaluation evaluation = new Evaluation(spark, modelDir, modelId, parts, contextLength, transformer -> {
                 transformer.setBatchSize(batchSize).setKvBudget(kvBudgetBytes).setBackend(modelOptions.backend())
@@ -152,7 +169,6 @@ public final class EvaluateCommand implements Callable<Integer> {
                     transformer.setThreads(modelOptions.threads());
                 }
             });
-            EvaluationResult result = evaluation.run(task, samples);
             Map<String, Object> settings = new LinkedHashMap<>();
             settings.put("model", modelDir.toString());
             settings.put("task_options", taskSelection.taskOptions());
@@ -163,31 +179,65 @@ public final class EvaluateCommand implements Callable<Integer> {
             settings.put("partitions", parts);
             settings.put("master", spark.sparkContext().master());
             target.mkdirs();
-            runManifest(fingerprint, contextLength, lengthLimit).write(target, null, null);
-            Map<String, Map<String, MetricResult>> groups = GroupAggregation.aggregate(result.metrics(), task.metrics(),
-                    task.source().groups());
-            DataRows rows = DataRows.of(allSamples, samples);
-            target.child("metrics.json").writeAtomically(MetricsJson.bytes(MetricsJson.toJson(result, groups, rows,
-                    settings)));
-            SamplesTable.write(spark, result.samples(), target.child("samples").path().toString());
-            target.child("report.html").writeAtomically(HtmlReport.bytes(result));
-            LmEvalResults.write(target, result, lmEvalRun(spark, task, allSamples, modelDir, fingerprint, contextLength,
-                    lengthLimit, started));
-            RunManifest.recordRun(target, Map.of("finished", Instant.now().toString(), "samples",
-                    result.metrics().samples(), "errors", result.errors(), "seconds", result.seconds()));
-            printSummary(result, groups, rows);
-            return failOnError && result.errors() > 0 ? PltCli.EXIT_ROW_ERRORS : 0;
+            runManifest(names, fingerprint, contextLength, lengthLimit).write(target, null, null);
+            com.fasterxml.jackson.databind.node.ObjectNode all = null;
+            if (runs.size() > 1) {
+                all = new com.fasterxml.jackson.databind.ObjectMapper().createObjectNode();
+                all.putArray("tasks_evaluated").addAll(names.stream()
+                        .map(com.fasterxml.jackson.databind.node.TextNode::valueOf).toList());
+            }
+            long samplesDone = 0;
+            long errors = 0;
+            double seconds = 0;
+            java.util.Set<String> lmEvalFiles = new java.util.HashSet<>();
+            List<Runnable> summaries = new ArrayList<>();
+            for (TaskRun run : runs) {
+                Instant started = Instant.now();
+                EvaluationResult result = evaluation.run(run.task(), run.samples());
+                Map<String, Map<String, MetricResult>> groups = GroupAggregation.aggregate(result.metrics(),
+                        run.task().metrics(), run.task().source().groups());
+                DataRows rows = DataRows.of(run.allSamples(), run.samples());
+                com.fasterxml.jackson.databind.node.ObjectNode json = MetricsJson.toJson(result, groups, rows, settings);
+                String samplesDir = runs.size() == 1 ? "samples" : "samples/" + LmEvalResults.fileSafe(run.task().name());
+                SamplesTable.write(spark, result.samples(), target.child(samplesDir).path().toString());
+                target.child(reportName(run.task(), runs)).writeAtomically(HtmlReport.bytes(result));
+                List<String> written = LmEvalResults.write(target, result, lmEvalRun(spark, run.task(),
+                        run.allSamples(), modelDir, fingerprint, contextLength, lengthLimit, started));
+                if (!lmEvalFiles.add(written.get(0))) {
+                    throw new IllegalStateException("two tasks wrote lm-eval's " + written.get(0));
+                }
+                if (all == null) {
+                    target.child("metrics.json").writeAtomically(MetricsJson.bytes(json));
+                } else {
+                    json.remove("settings");
+                    all.with("tasks").set(run.task().name(), json);
+                }
+                samplesDone += result.metrics().samples();
+                errors += result.errors();
+                seconds += result.seconds();
+                summaries.add(() -> printSummary(result, groups, rows));
+                Thread.sleep(1); // lm-eval's results file names carry the time: one per task
+            }
+            if (all != null) {
+                all.set("settings", new com.fasterxml.jackson.databind.ObjectMapper().valueToTree(settings));
+                target.child("metrics.json").writeAtomically(MetricsJson.bytes(all));
+            }
+            RunManifest.recordRun(target, Map.of("finished", Instant.now().toString(), "samples", samplesDone,
+                    "errors", errors, "seconds", seconds));
+            summaries.forEach(Runnable::run);
+            return failOnError && errors > 0 ? PltCli.EXIT_ROW_ERRORS : 0;
         } finally {
             spark.stop();
         }
     }
 
     /** The settings that decide this evaluation's values, recorded in the output's run record. */
-    private RunManifest runManifest(String modelFingerprint, int contextLength, LengthLimit lengthLimit) {
+    private RunManifest runManifest(List<String> names, String modelFingerprint, int contextLength,
+            LengthLimit lengthLimit) {
         SortedMap<String, String> settings = new TreeMap<>();
         settings.put("job", "evaluate");
         settings.put("model_fingerprint", modelFingerprint);
-        settings.put("task", taskSelection.taskName());
+        settings.put("task", String.join(",", names));
         settings.put("task_options", new TreeMap<>(taskSelection.taskOptions()).toString());
         settings.put("limit", String.valueOf(limit == null ? null : limit.asNumber()));
         settings.put("max_length", Integer.toString(contextLength));

@@ -115,7 +115,7 @@ public final class LmEvalResults {
     }
 
     /** A task name as a file name part: characters other than letters, digits, '.', '-' and '_' become '_'. */
-    static String fileSafe(String name) {
+    public static String fileSafe(String name) {
         return name.replaceAll("[^A-Za-z0-9._-]", "_");
     }
 
