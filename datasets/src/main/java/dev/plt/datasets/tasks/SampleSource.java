@@ -11,4 +11,12 @@ public interface SampleSource extends Serializable {
 
     /** Every sample of the evaluation split, in a stable order. */
     List<Sample> load();
+
+    /**
+     * The groups lm-eval reports for this task's subjects (MMLU's categories and {@code mmlu}), members before
+     * the groups that hold them; empty for tasks without subjects.
+     */
+    default List<dev.plt.datasets.tasks.metrics.TaskGroup> groups() {
+        return List.of();
+    }
 }

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.plt.datasets.SharedDatasets;
 import dev.plt.datasets.tasks.gsm8k.Gsm8kSource;
 import dev.plt.datasets.tasks.metrics.SampleScore;
+import dev.plt.datasets.tasks.mmlu.MmluCategories;
 import dev.plt.datasets.tasks.mmlu.MmluSource;
 import dev.plt.datasets.tasks.perplexity.PerplexitySource;
 import dev.plt.datasets.tasks.registry.ProjectLayout;
@@ -50,7 +51,7 @@ class TaskRegistryTest {
         assertEquals(RequestType.LOGLIKELIHOOD, mmlu.requestType());
         MmluSource source = (MmluSource) mmlu.source();
         assertEquals(datasets.resolve("mmlu").toString(), source.dataDir());
-        assertEquals(5, source.numFewshot());
+        assertEquals(0, source.numFewshot(), "lm-eval's mmlu is 0-shot");
         Gsm8kSource gsm8k = (Gsm8kSource) registry.create("gsm8k").source();
         assertEquals(datasets.resolve("gsm8k/test.jsonl").toString(), gsm8k.evalFile());
         assertEquals(List.of("Question:", "\n\n"), gsm8k.until());
@@ -63,16 +64,32 @@ class TaskRegistryTest {
 
     @Test
     void overridesReplaceFileOptionsAndConvertStrings(@TempDir Path dir) {
-        MmluSource zeroShot = (MmluSource) registry.create("mmlu", Map.of("num_fewshot", "0",
+        MmluSource fiveShot = (MmluSource) registry.create("mmlu", Map.of("num_fewshot", "5",
                 "subjects", "anatomy")).source();
-        assertEquals(0, zeroShot.numFewshot());
-        assertEquals(List.of("anatomy"), zeroShot.subjects());
+        assertEquals(5, fiveShot.numFewshot());
+        assertEquals(List.of("anatomy"), fiveShot.subjects());
         PerplexitySource ppl = (PerplexitySource) registry.create("perplexity",
                 Map.of("path", dir.resolve("x.txt").toString())).source();
         assertEquals(dir.resolve("x.txt").toString(), ppl.path(), "absolute paths stay as given");
         TaskRegistry elsewhere = registry.withDatasetsRoot(dir);
         assertEquals(dir.resolve("tinyshakespeare/input.txt").toString(),
                 ((PerplexitySource) elsewhere.create("perplexity").source()).path());
+    }
+
+    @Test
+    void mmluCategoryGroupsAreTaskNames() {
+        Task stem = registry.create("mmlu_stem", Map.of("num_fewshot", "5"));
+        assertEquals("mmlu_stem", stem.name());
+        MmluSource source = (MmluSource) stem.source();
+        assertEquals(MmluCategories.BY_CATEGORY.get("stem"), source.subjects());
+        assertEquals(5, source.numFewshot(), "the overrides reach the mmlu task");
+        assertEquals(List.of("mmlu_stem", "mmlu_other", "mmlu_social_sciences", "mmlu_humanities"),
+                registry.groupNames());
+        assertEquals(Optional.of("data_dir"), registry.dataOption("mmlu_humanities"));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> registry.create("mmlu_stem", Map.of("subjects", "anatomy")));
+        assertEquals("task 'mmlu_stem' is a group of MMLU subjects: it takes no subjects option", e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> registry.create("mmlu_chemistry"));
     }
 
     @Test

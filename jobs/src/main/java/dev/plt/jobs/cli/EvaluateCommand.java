@@ -1,9 +1,12 @@
 package dev.plt.jobs.cli;
 
 import dev.plt.datasets.tasks.Sample;
+import dev.plt.datasets.tasks.SampleLimit;
 import dev.plt.datasets.tasks.Task;
+import dev.plt.datasets.tasks.metrics.GroupAggregation;
 import dev.plt.datasets.tasks.metrics.MetricResult;
 import dev.plt.jobs.evaluate.Evaluation;
+import dev.plt.jobs.evaluate.DataRows;
 import dev.plt.jobs.evaluate.EvaluationResult;
 import dev.plt.jobs.evaluate.HtmlReport;
 import dev.plt.jobs.evaluate.LmEvalResults;
@@ -41,7 +44,10 @@ import picocli.CommandLine.Option;
 @Command(name = "evaluate", mixinStandardHelpOptions = true,
         description = {"Spark job: evaluates a model on a benchmark task with lm-evaluation-harness semantics.",
             "Writes DIR/metrics.json, DIR/samples/ (Parquet, one row per sample), DIR/report.html, and lm-eval's",
-            "DIR/results_<timestamp>.json and DIR/samples_<task>_<timestamp>.jsonl."})
+            "DIR/results_<timestamp>.json and DIR/samples_<task>_<timestamp>.jsonl.",
+            "With --tasks a,b,c every task runs in the one application (one Spark session, one model load per",
+            "executor) into DIR: metrics.json holds each under tasks.NAME, samples/NAME/, report_NAME.html, and",
+            "one lm-eval results file per task."})
 public final class EvaluateCommand implements Callable<Integer> {
     @Mixin
     ModelOptions modelOptions;
@@ -55,8 +61,12 @@ public final class EvaluateCommand implements Callable<Integer> {
     @Mixin
     KvBudgetOption kvBudget;
 
-    @Option(names = "--limit", paramLabel = "N", description = "Evaluate the first N samples only.")
-    Integer limit;
+    @Option(names = "--limit", paramLabel = "N|F", description = "As lm-eval: the first N samples (a whole number), or "
+            + "the first ceil(F x samples) (a fraction 0 < F < 1), per task and per subtask (MMLU: per subject).")
+    String limitText;
+
+    /** {@code --limit} parsed; null without one. */
+    SampleLimit limit;
 
     @Option(names = "--output", required = true, paramLabel = "DIR",
             description = "Output directory: a path or any Hadoop file system URI (file://, hdfs://, ...).")
@@ -83,7 +93,13 @@ public final class EvaluateCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         OptionRanges.atLeast("--batch-size", batchSize, 1);
         OptionRanges.atLeastIfGiven("--partitions", partitions, 1);
-        OptionRanges.atLeastIfGiven("--limit", limit, 1);
+        if (limitText != null) {
+            try {
+                limit = SampleLimit.parse(limitText);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("--limit " + e.getMessage(), e);
+            }
+        }
         modelOptions.validate();
         Path modelDir = modelOptions.modelDirectory().toRealPath();
         ModelConfig config = PltModel.check(modelDir); // a bad model fails here, before Spark starts
@@ -96,23 +112,28 @@ public final class EvaluateCommand implements Callable<Integer> {
         org.apache.hadoop.conf.Configuration hadoop = sparkOptions.hadoopConfiguration();
         OutputLocation out = OutputLocation.of("--output", output, hadoop);
         OutputGuard.Plan plan = OutputGuard.check(out, protect, overwrite, false, "");
-        Task task = taskSelection.createTask(hadoop);
-        List<Sample> allSamples = task.samples();
-        List<Sample> samples = allSamples;
-        if (limit != null) {
-            samples = samples.subList(0, Math.min(limit, samples.size()));
-        }
-        if (samples.isEmpty()) {
-            throw new IllegalArgumentException("task '" + taskSelection.taskName() + "' has no samples to evaluate");
+        List<TaskRun> runs = new ArrayList<>();
+        for (Task task : taskSelection.createTasks(hadoop)) {
+            List<Sample> allSamples = task.samples();
+            List<Sample> samples = limit == null ? allSamples : limit.apply(allSamples);
+            if (samples.isEmpty()) {
+                throw new IllegalArgumentException("task '" + task.name() + "' has no samples to evaluate");
+            }
+            runs.add(new TaskRun(task, allSamples, samples));
         }
         try (OutputLock lock = OutputLock.acquire(out, "plt evaluate")) {
             // Written beside the output and moved into place at the end: a partial evaluation is of no use.
             StagedOutput staged = StagedOutput.begin(out, plan, true);
             try {
-                int exit = evaluate(staged.target(), modelDir, contextLength, lengthLimit, kvBudgetBytes, task,
-                        allSamples, samples);
+                int exit = evaluate(staged.target(), modelDir, contextLength, lengthLimit, kvBudgetBytes, runs);
                 staged.commit();
-                System.out.println("report: " + out.child("report.html").given());
+                if (runs.size() == 1) {
+                    System.out.println("report: " + out.child("report.html").given());
+                } else {
+                    for (TaskRun run : runs) {
+                        System.out.println("report: " + out.child(reportName(run.task(), runs)).given());
+                    }
+                }
                 return exit;
             } catch (Exception | Error e) {
                 staged.abandon();
@@ -121,15 +142,24 @@ public final class EvaluateCommand implements Callable<Integer> {
         }
     }
 
+    /** One task of the run: its samples before and after {@code --limit}. */
+    private record TaskRun(Task task, List<Sample> allSamples, List<Sample> samples) {
+    }
+
+    /** report.html for one task; report_TASK.html each for several. */
+    private static String reportName(Task task, List<TaskRun> runs) {
+        return runs.size() == 1 ? "report.html" : "report_" + LmEvalResults.fileSafe(task.name()) + ".html";
+    }
+
     private int evaluate(OutputLocation target, Path modelDir, int contextLength, LengthLimit lengthLimit,
-            long kvBudgetBytes, Task task, List<Sample> allSamples, List<Sample> samples) throws IOException {
+            long kvBudgetBytes, List<TaskRun> runs) throws IOException, InterruptedException {
         String modelId = modelDir.getFileName().toString();
         String fingerprint = ModelFingerprint.of(modelDir);
-        Instant started = Instant.now();
-        SparkSession spark = sparkOptions.session("plt evaluate " + taskSelection.taskName());
+        List<String> names = runs.stream().map(r -> r.task().name()).toList();
+        SparkSession spark = sparkOptions.session("plt evaluate " + String.join(",", names));
         try {
             // Several tasks per core: accumulators (progress) advance as tasks finish, and a lost task
-            // costs less to redo. The model is still loaded once per executor.
+            // costs less to redo. The model is still loaded once per executor, and kept for every task.
             int parts = partitions != null ? partitions : 8 * spark.sparkContext().defaultParallelism();
             Evaluation evaluation = new Evaluation(spark, modelDir, modelId, parts, contextLength, transformer -> {
                 transformer.setBatchSize(batchSize).setKvBudget(kvBudgetBytes).setBackend(modelOptions.backend())
@@ -139,41 +169,78 @@ public final class EvaluateCommand implements Callable<Integer> {
                     transformer.setThreads(modelOptions.threads());
                 }
             });
-            EvaluationResult result = evaluation.run(task, samples);
             Map<String, Object> settings = new LinkedHashMap<>();
             settings.put("model", modelDir.toString());
             settings.put("task_options", taskSelection.taskOptions());
-            settings.put("limit", limit);
+            settings.put("limit", limit == null ? null : limit.asNumber());
             settings.put("batch_size", batchSize);
             settings.put("max_length", contextLength);
             settings.put("overlong", lengthLimit.overlong().option());
             settings.put("partitions", parts);
             settings.put("master", spark.sparkContext().master());
             target.mkdirs();
-            runManifest(fingerprint, contextLength, lengthLimit).write(target, null, null);
-            target.child("metrics.json").writeAtomically(MetricsJson.bytes(MetricsJson.toJson(result, settings)));
-            SamplesTable.write(spark, result.samples(), target.child("samples").path().toString());
-            LmEvalRun run = lmEvalRun(spark, task, allSamples, modelDir, fingerprint, contextLength, lengthLimit,
-                    started);
-            target.child("report.html").writeAtomically(HtmlReport.bytes(result, run));
-            LmEvalResults.write(target, result, run);
-            RunManifest.recordRun(target, Map.of("finished", Instant.now().toString(), "samples",
-                    result.metrics().samples(), "errors", result.errors(), "seconds", result.seconds()));
-            printSummary(result);
-            return failOnError && result.errors() > 0 ? PltCli.EXIT_ROW_ERRORS : 0;
+            runManifest(names, fingerprint, contextLength, lengthLimit).write(target, null, null);
+            com.fasterxml.jackson.databind.node.ObjectNode all = null;
+            if (runs.size() > 1) {
+                all = new com.fasterxml.jackson.databind.ObjectMapper().createObjectNode();
+                all.putArray("tasks_evaluated").addAll(names.stream()
+                        .map(com.fasterxml.jackson.databind.node.TextNode::valueOf).toList());
+            }
+            long samplesDone = 0;
+            long errors = 0;
+            double seconds = 0;
+            java.util.Set<String> lmEvalFiles = new java.util.HashSet<>();
+            List<Runnable> summaries = new ArrayList<>();
+            for (TaskRun run : runs) {
+                Instant started = Instant.now();
+                EvaluationResult result = evaluation.run(run.task(), run.samples());
+                Map<String, Map<String, MetricResult>> groups = GroupAggregation.aggregate(result.metrics(),
+                        run.task().metrics(), run.task().source().groups());
+                DataRows rows = DataRows.of(run.allSamples(), run.samples());
+                com.fasterxml.jackson.databind.node.ObjectNode json = MetricsJson.toJson(result, groups, rows, settings);
+                String samplesDir = runs.size() == 1 ? "samples" : "samples/" + LmEvalResults.fileSafe(run.task().name());
+                SamplesTable.write(spark, result.samples(), target.child(samplesDir).path().toString());
+                LmEvalRun lmRun = lmEvalRun(spark, run.task(), run.allSamples(), modelDir, fingerprint, contextLength,
+                        lengthLimit, started);
+                target.child(reportName(run.task(), runs)).writeAtomically(HtmlReport.bytes(result, lmRun));
+                List<String> written = LmEvalResults.write(target, result, lmRun);
+                if (!lmEvalFiles.add(written.get(0))) {
+                    throw new IllegalStateException("two tasks wrote lm-eval's " + written.get(0));
+                }
+                if (all == null) {
+                    target.child("metrics.json").writeAtomically(MetricsJson.bytes(json));
+                } else {
+                    json.remove("settings");
+                    all.with("tasks").set(run.task().name(), json);
+                }
+                samplesDone += result.metrics().samples();
+                errors += result.errors();
+                seconds += result.seconds();
+                summaries.add(() -> printSummary(result, groups, rows));
+                Thread.sleep(1); // lm-eval's results file names carry the time: one per task
+            }
+            if (all != null) {
+                all.set("settings", new com.fasterxml.jackson.databind.ObjectMapper().valueToTree(settings));
+                target.child("metrics.json").writeAtomically(MetricsJson.bytes(all));
+            }
+            RunManifest.recordRun(target, Map.of("finished", Instant.now().toString(), "samples", samplesDone,
+                    "errors", errors, "seconds", seconds));
+            summaries.forEach(Runnable::run);
+            return failOnError && errors > 0 ? PltCli.EXIT_ROW_ERRORS : 0;
         } finally {
             spark.stop();
         }
     }
 
     /** The settings that decide this evaluation's values, recorded in the output's run record. */
-    private RunManifest runManifest(String modelFingerprint, int contextLength, LengthLimit lengthLimit) {
+    private RunManifest runManifest(List<String> names, String modelFingerprint, int contextLength,
+            LengthLimit lengthLimit) {
         SortedMap<String, String> settings = new TreeMap<>();
         settings.put("job", "evaluate");
         settings.put("model_fingerprint", modelFingerprint);
-        settings.put("task", taskSelection.taskName());
+        settings.put("task", String.join(",", names));
         settings.put("task_options", new TreeMap<>(taskSelection.taskOptions()).toString());
-        settings.put("limit", String.valueOf(limit));
+        settings.put("limit", String.valueOf(limit == null ? null : limit.asNumber()));
         settings.put("max_length", Integer.toString(contextLength));
         settings.put("overlong", lengthLimit.overlong().option());
         return new RunManifest(settings);
@@ -196,10 +263,10 @@ public final class EvaluateCommand implements Callable<Integer> {
                 System.getProperty("java.version"), System.getProperty("java.vendor"), System.getProperty("os.name"),
                 System.getProperty("os.arch"), spark.version(), spark.sparkContext().master());
         return new LmEvalRun(task, allSamples, modelDir, fingerprint, modelArgs, modelOptions.backend(), batchSize,
-                limit, contextLength, endOfText, environment, started, Instant.now());
+                limit == null ? null : limit.asNumber(), contextLength, endOfText, environment, started, Instant.now());
     }
 
-    private void printSummary(EvaluationResult r) {
+    private void printSummary(EvaluationResult r, Map<String, Map<String, MetricResult>> groups, DataRows rows) {
         System.out.printf("%n%s on %s: %d samples, %d errors%s, %.1f s (%.2f samples/s, %.0f tokens/s)%n", r.task(),
                 r.modelId(), r.metrics().samples(), r.errors(),
                 r.errors() == 0 ? "" : " (" + ErrorKindCounts.describe(r.errorsByKind()) + ")", r.seconds(),
@@ -210,8 +277,17 @@ public final class EvaluateCommand implements Callable<Integer> {
             System.out.printf("%-22s %10.4f %10s%n", m.getKey(), m.getValue().value(),
                     Double.isFinite(stderr) ? String.format("%.4f", stderr) : "-");
         }
+        for (Map.Entry<String, Map<String, MetricResult>> g : groups.entrySet()) {
+            for (Map.Entry<String, MetricResult> m : g.getValue().entrySet()) {
+                double stderr = m.getValue().stderr();
+                System.out.printf("%-22s %10.4f %10s  (group, n=%d)%n", g.getKey() + " " + m.getKey(),
+                        m.getValue().value(), Double.isFinite(stderr) ? String.format("%.4f", stderr) : "-",
+                        m.getValue().count());
+            }
+        }
         if (!r.metrics().bySubject().isEmpty()) {
             System.out.printf("(%d subjects: see metrics.json in %s)%n", r.metrics().bySubject().size(), output);
         }
+        System.out.println(rows.describe(limit));
     }
 }

@@ -5,14 +5,20 @@ import dev.plt.datasets.tasks.registry.ProjectLayout;
 import dev.plt.datasets.tasks.registry.TaskRegistry;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import picocli.CommandLine.Option;
 
 /** The options that pick a benchmark task and its data; shared by {@code evaluate} and {@code task-data}. */
 public final class TaskSelection {
-    @Option(names = "--task", required = true, paramLabel = "NAME", description = "Task name (conf/tasks/NAME.yaml).")
+    @Option(names = "--task", paramLabel = "NAME", description = "Task name (conf/tasks/NAME.yaml), or an MMLU "
+            + "category group (mmlu_stem, mmlu_other, mmlu_social_sciences, mmlu_humanities).")
     String taskName;
+
+    @Option(names = "--tasks", split = ",", paramLabel = "NAME[,NAME...]", description = "Several tasks (or groups) "
+            + "evaluated in one application, as lm-eval's --tasks; --task-option applies to each.")
+    List<String> taskNames;
 
     @Option(names = "--data", paramLabel = "PATH|URI", description = "The task's data (file or directory) instead of "
             + "its default: a local path, or any Hadoop file system URI (hdfs://, s3a://, ...), copied to the driver.")
@@ -30,8 +36,32 @@ public final class TaskSelection {
             + "e.g. num_fewshot=0.")
     Map<String, String> taskOptions = new LinkedHashMap<>();
 
+    /** The one task named; an error when none or several are. */
     public String taskName() {
-        return taskName;
+        List<String> names = taskNames();
+        if (names.size() != 1) {
+            throw new IllegalArgumentException("this command takes one task (--task NAME), got --tasks "
+                    + String.join(",", names));
+        }
+        return names.get(0);
+    }
+
+    /** {@code --task NAME} or {@code --tasks a,b,c}, in the order given, without repeats. */
+    public List<String> taskNames() {
+        if (taskName != null && taskNames != null) {
+            throw new IllegalArgumentException("give --task NAME or --tasks NAME,NAME, not both");
+        }
+        if (taskName == null && (taskNames == null || taskNames.isEmpty())) {
+            throw new IllegalArgumentException("missing --task NAME (or --tasks NAME,NAME)");
+        }
+        List<String> names = taskName != null ? List.of(taskName) : taskNames.stream().map(String::strip).toList();
+        if (names.stream().anyMatch(String::isEmpty)) {
+            throw new IllegalArgumentException("--tasks: an empty task name in '" + String.join(",", taskNames) + "'");
+        }
+        if (new java.util.HashSet<>(names).size() != names.size()) {
+            throw new IllegalArgumentException("--tasks names a task twice: " + String.join(",", names));
+        }
+        return names;
     }
 
     public Map<String, String> taskOptions() {
@@ -63,6 +93,23 @@ public final class TaskSelection {
 
     /** {@link #createTask()} with the Hadoop configuration the job's file systems are opened with. */
     public Task createTask(org.apache.hadoop.conf.Configuration hadoop) {
+        return createTask(taskName(), hadoop);
+    }
+
+    /** Every task of {@link #taskNames()}; --data only with one task. */
+    public List<Task> createTasks(org.apache.hadoop.conf.Configuration hadoop) {
+        List<String> names = taskNames();
+        if (data != null && names.size() > 1) {
+            throw new IllegalArgumentException("--data names one task's data: give it with --task NAME, not --tasks");
+        }
+        List<Task> tasks = new java.util.ArrayList<>();
+        for (String name : names) {
+            tasks.add(createTask(name, hadoop));
+        }
+        return tasks;
+    }
+
+    private Task createTask(String taskName, org.apache.hadoop.conf.Configuration hadoop) {
         Optional<Path> root = ProjectLayout.findRoot(Path.of(System.getProperty("plt.home", ".")).toAbsolutePath())
                 .or(() -> ProjectLayout.findRoot(Path.of(System.getProperty("user.dir"))));
         Path datasets = datasetsRoot != null ? DriverCopy.local("--datasets", datasetsRoot, hadoop).toAbsolutePath()

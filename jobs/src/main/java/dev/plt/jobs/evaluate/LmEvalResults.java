@@ -6,7 +6,9 @@ import dev.plt.datasets.tasks.GenerateUntilRequest;
 import dev.plt.datasets.tasks.Sample;
 import dev.plt.datasets.tasks.Task;
 import dev.plt.datasets.tasks.metrics.Aggregation;
+import dev.plt.datasets.tasks.metrics.GroupAggregation;
 import dev.plt.datasets.tasks.metrics.MetricResult;
+import dev.plt.datasets.tasks.metrics.TaskGroup;
 import dev.plt.jobs.output.OutputLocation;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -54,8 +56,10 @@ import java.util.TreeMap;
  *
  * <p><b>What differs.</b> {@code versions}: plt's task definitions carry no version, so null.
  * Stderrs are lm-eval's {@code mean_stderr} for means over at least two samples, else {@code "N/A"}
- * (the perplexities: lm-eval bootstraps them, plt does not); a group's stderr is that of all its samples,
- * not lm-eval's pooled stderr of its subtasks. {@code config.bootstrap_iters} and the Python/numpy/torch
+ * (the perplexities: lm-eval bootstraps them, plt does not); MMLU's group entry has lm-eval's size-weighted
+ * mean and pooled stderr (over its four categories, {@link #groupMetrics}), but the categories themselves are
+ * not written (its {@code group_subtasks} are the subjects); another task with subjects (multihop) reports
+ * the micro average and the stderr over all its samples. {@code config.bootstrap_iters} and the Python/numpy/torch
  * seeds are null (no bootstrap, nothing random; {@code fewshot_seed} is the task's when it has one).
  * {@code config.model} is {@code "plt"}, {@code model_sha} the model directory's content fingerprint
  * (where lm-eval's Hugging Face model has its revision's commit). A sample that failed counts in
@@ -111,7 +115,7 @@ public final class LmEvalResults {
     }
 
     /** A task name as a file name part: characters other than letters, digits, '.', '-' and '_' become '_'. */
-    static String fileSafe(String name) {
+    public static String fileSafe(String name) {
         return name.replaceAll("[^A-Za-z0-9._-]", "_");
     }
 
@@ -152,7 +156,7 @@ public final class LmEvalResults {
         Map<String, Object> results = new LinkedHashMap<>();
         Map<String, Object> groups = new LinkedHashMap<>();
         if (group) {
-            Map<String, Object> entry = entry(task, name, result.metrics().metrics());
+            Map<String, Object> entry = entry(task, name, groupMetrics(task, result));
             results.put(name, entry);
             groups.put(name, entry);
         }
@@ -217,6 +221,24 @@ public final class LmEvalResults {
         root.put("end_time", seconds(run.finished()));
         root.put("total_evaluation_time_seconds", PythonJson.repr(seconds(run.finished()) - seconds(run.started())));
         return root;
+    }
+
+    /**
+     * The group entry's metrics: for a task whose subjects lm-eval groups (MMLU), the outermost group's
+     * size-weighted means with lm-eval's pooled stderr ({@link GroupAggregation}), else (and for the metrics
+     * groups do not aggregate) the micro average over all samples.
+     */
+    static Map<String, MetricResult> groupMetrics(Task task, EvaluationResult result) {
+        Map<String, MetricResult> metrics = new LinkedHashMap<>(result.metrics().metrics());
+        List<TaskGroup> groups = task.source().groups();
+        if (!groups.isEmpty()) {
+            Map<String, MetricResult> root = GroupAggregation.aggregate(result.metrics(), task.metrics(), groups)
+                    .get(groups.get(groups.size() - 1).name());
+            if (root != null) {
+                metrics.putAll(root);
+            }
+        }
+        return metrics;
     }
 
     /** One {@code results} entry: alias, then each metric and its stderr under {@code "name,none"} keys. */

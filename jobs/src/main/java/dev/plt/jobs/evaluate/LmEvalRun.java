@@ -20,7 +20,7 @@ import java.util.Objects;
  *                         they are lm-eval's {@code model_args} string ({@link #modelArgsString()})
  * @param device           the kernel backend ({@code --backend}), lm-eval's {@code device}
  * @param batchSize        rows per engine micro-batch
- * @param limit            {@code --limit}, or null
+ * @param limit            {@code --limit} (an integer, or a fraction below 1), or null
  * @param maxLength        the context length in tokens
  * @param endOfTextId      the tokenizer's {@code <|endoftext|>} id, or null if it has none
  * @param environment      one line naming the runtime (Java, OS, Spark), lm-eval's {@code pretty_env_info}
@@ -28,7 +28,7 @@ import java.util.Objects;
  * @param finished         when it ended; also the files' timestamp
  */
 public record LmEvalRun(Task task, List<Sample> allSamples, Path modelDir, String modelFingerprint,
-        Map<String, Object> modelArgs, String device, int batchSize, Integer limit, int maxLength,
+        Map<String, Object> modelArgs, String device, int batchSize, Number limit, int maxLength,
         Integer endOfTextId, String environment, Instant started, Instant finished) {
 
     public LmEvalRun {

@@ -9,7 +9,8 @@ import java.util.Map;
 
 /**
  * {@code metrics.json}: the task, n, errors (and errors_by_kind, by error_kind code), each metric with its stderr, per subject where the task
- * has subjects, and throughput.
+ * has subjects, lm-eval's groups over the subjects ({@code groups}: MMLU's categories and {@code mmlu}), the data's
+ * row counts ({@code data}: {@code rows} in the split, {@code evaluated} after {@code --limit}), and throughput.
  */
 public final class MetricsJson {
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -18,6 +19,15 @@ public final class MetricsJson {
     }
 
     public static ObjectNode toJson(EvaluationResult result, Map<String, Object> settings) {
+        return toJson(result, Map.of(), null, settings);
+    }
+
+    /**
+     * With lm-eval's groups over the task's subjects ({@code groups}: name to metrics, e.g. {@code mmlu_stem}) and
+     * the data snapshot's row counts ({@code data}: rows in the split and rows evaluated, per subject too).
+     */
+    public static ObjectNode toJson(EvaluationResult result, Map<String, Map<String, MetricResult>> groups,
+            DataRows rows, Map<String, Object> settings) {
         ObjectNode root = JSON.createObjectNode();
         root.put("task", result.task());
         root.put("model_id", result.modelId());
@@ -29,6 +39,23 @@ public final class MetricsJson {
         if (!result.metrics().bySubject().isEmpty()) {
             ObjectNode subjects = root.putObject("subjects");
             result.metrics().bySubject().forEach((subject, metrics) -> metrics(subjects.putObject(subject), metrics));
+        }
+        if (!groups.isEmpty()) {
+            ObjectNode groupsNode = root.putObject("groups");
+            groups.forEach((group, metrics) -> metrics(groupsNode.putObject(group), metrics));
+        }
+        if (rows != null) {
+            ObjectNode data = root.putObject("data");
+            data.put("rows", rows.rows());
+            data.put("evaluated", rows.evaluated());
+            if (!rows.bySubject().isEmpty()) {
+                ObjectNode subjects = data.putObject("subjects");
+                rows.bySubject().forEach((subject, counts) -> {
+                    ObjectNode s = subjects.putObject(subject);
+                    s.put("rows", counts[0]);
+                    s.put("evaluated", counts[1]);
+                });
+            }
         }
         ObjectNode throughput = root.putObject("throughput");
         throughput.put("seconds", result.seconds());

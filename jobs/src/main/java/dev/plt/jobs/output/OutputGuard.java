@@ -129,13 +129,35 @@ public final class OutputGuard {
                 return Optional.of(name);
             }
             if (entry.isDirectory() && OwnFiles.isPartDirectory(name)) {
-                for (FileStatus part : dir.child(name).list()) {
-                    String partName = part.getPath().getName();
-                    if (isSymbolicLink(dir.child(name), partName) || part.isDirectory()
-                            || !OwnFiles.isPartFile(partName)) {
-                        return Optional.of(name + "/" + partName);
-                    }
+                Optional<String> foreign = foreignPart(dir.child(name), name, true);
+                if (foreign.isPresent()) {
+                    return foreign;
                 }
+            }
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * The first entry of a part directory that Spark did not write: part files, and (one level down, for
+     * evaluate's several tasks) directories of part files.
+     */
+    private static Optional<String> foreignPart(OutputLocation dir, String path, boolean subdirectoriesAllowed) {
+        for (FileStatus part : dir.list()) {
+            String partName = part.getPath().getName();
+            if (isSymbolicLink(dir, partName)) {
+                return Optional.of(path + "/" + partName);
+            }
+            if (part.isDirectory()) {
+                if (!subdirectoriesAllowed || !OwnFiles.isTaskDirectory(partName)) {
+                    return Optional.of(path + "/" + partName);
+                }
+                Optional<String> inner = foreignPart(dir.child(partName), path + "/" + partName, false);
+                if (inner.isPresent()) {
+                    return inner;
+                }
+            } else if (!OwnFiles.isPartFile(partName)) {
+                return Optional.of(path + "/" + partName);
             }
         }
         return Optional.empty();

@@ -13,6 +13,10 @@ public final class OwnFiles {
     private static final Set<String> PART_DIRECTORIES = Set.of("samples");
     private static final Set<String> FILES = Set.of(RunManifest.FILE, "_SUCCESS", "metrics.json", "report.html");
     private static final Pattern PART_FILE = Pattern.compile("part-[0-9]{5}-[A-Za-z0-9._-]+");
+    /** evaluate's report of one task among several (--tasks a,b): report_<task>.html. */
+    private static final Pattern TASK_REPORT = Pattern.compile("report_[A-Za-z0-9._-]+\\.html");
+    /** A task's own samples table inside samples/ when one run evaluates several tasks. */
+    private static final Pattern TASK_DIRECTORY = Pattern.compile("[A-Za-z0-9._-]+");
     /** lm-eval's file names: results_<timestamp>.json, samples_<task>_<timestamp>.jsonl. */
     private static final Pattern LM_EVAL_FILE = Pattern.compile("(results_[A-Za-z0-9:._-]+\\.json|samples_[A-Za-z0-9:._-]+\\.jsonl)");
 
@@ -26,11 +30,16 @@ public final class OwnFiles {
         }
         String file = checksummed(name);
         return FILES.contains(file) || PART_FILE.matcher(file).matches() || LM_EVAL_FILE.matcher(file).matches()
-                || isTemporaryRecord(file);
+                || TASK_REPORT.matcher(file).matches() || isTemporaryRecord(file);
     }
 
     static boolean isPartDirectory(String name) {
         return PART_DIRECTORIES.contains(name);
+    }
+
+    /** Whether a directory inside a part directory may be one task's table (samples/NAME/). */
+    static boolean isTaskDirectory(String name) {
+        return TASK_DIRECTORY.matcher(name).matches() && !name.startsWith(".") && !name.startsWith("_");
     }
 
     /** Whether an entry of a part directory is one Spark writes. */

@@ -33,7 +33,7 @@ class StandaloneClusterEvaluateIT {
     @Test
     void clusterEvaluationEqualsTheLocalOneAndLoadsTheModelOncePerExecutor() throws Exception {
         Path model = RandomCheckpoint.write(dir.resolve("model"), RandomCheckpoint.Spec.small());
-        List<String> evaluateArgs = List.of("--model", model.toString(), "--task", "multihop", "--limit", "24",
+        List<String> evaluateArgs = List.of("--model", model.toString(), "--task", "multihop", "--limit", "6",
                 "--partitions", "6", "--batch-size", "4");
 
         List<String> local = new ArrayList<>(List.of("evaluate", "--master", "local[2]", "--output",

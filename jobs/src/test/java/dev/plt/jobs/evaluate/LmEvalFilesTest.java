@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.plt.datasets.tasks.mmlu.MmluCsv;
 import dev.plt.datasets.tasks.registry.ProjectLayout;
 import dev.plt.jobs.cli.PltCli;
 import dev.plt.jobs.output.ModelFingerprint;
@@ -131,32 +132,56 @@ class LmEvalFilesTest {
     }
 
     @Test
-    void mmluWithLimit5() throws Exception {
+    void mmluIsZeroShotAndLimitsEachSubject() throws Exception {
         Path datasets = sharedDatasets("mmlu");
-        Path out = evaluate("mmlu", "--task", "mmlu", "--datasets", datasets.toString(), "--limit", "5");
-        Run run = check(out, "mmlu", "multiple_choice", 5);
+        Path out = evaluate("mmlu", "--task", "mmlu", "--datasets", datasets.toString(), "--limit", "2");
+        Run run = check(out, "mmlu", "multiple_choice", 2, 114);
         // MMLU's subjects are lm-eval's subtasks of the mmlu group
         assertTrue(run.results.has("groups"), "a task with subjects is a group");
         assertEquals("mmlu", run.results.at("/groups/mmlu/alias").textValue());
         assertEquals(run.leafNames(), names(run.results.at("/group_subtasks/mmlu")));
+        assertEquals(57, run.leaves.size(), "--limit 2 applies per subject, as lm-eval's per subtask: all 57 evaluated");
+        long rows = 0;
         for (Leaf leaf : run.leaves) {
             String subject = leaf.name.substring("mmlu_".length());
             assertEquals(" - " + subject, run.results.at("/results/" + leaf.name + "/alias").textValue());
             assertEquals(subject, run.results.at("/configs/" + leaf.name + "/task_alias").textValue());
-            assertEquals(5, run.results.at("/n-shot/" + leaf.name).intValue(), "mmlu.yaml: num_fewshot 5");
-            long inFile;
-            try (Stream<String> lines = Files.lines(datasets.resolve("mmlu/test/" + subject + "_test.csv"))) {
-                inFile = lines.count();
-            }
-            assertTrue(run.results.at("/n-samples/" + leaf.name + "/original").intValue() <= inFile
-                    && run.results.at("/n-samples/" + leaf.name + "/original").intValue() > 0);
+            assertEquals(0, run.results.at("/n-shot/" + leaf.name).intValue(), "lm-eval's mmlu default: 0-shot");
+            int inFile = MmluCsv.read(datasets.resolve("mmlu/test/" + subject + "_test.csv")).size();
+            rows += inFile;
+            assertEquals(inFile, run.results.at("/n-samples/" + leaf.name + "/original").intValue());
+            assertEquals(2, run.results.at("/n-samples/" + leaf.name + "/effective").intValue());
+            assertEquals(inFile, run.metrics.at("/data/subjects/" + subject + "/rows").intValue());
+            assertEquals(2, run.metrics.at("/data/subjects/" + subject + "/evaluated").intValue());
+            assertEquals(2, leaf.lines.size());
             for (JsonNode line : leaf.lines) {
                 assertTrue(line.get("target").isInt() && line.get("target").intValue() < 4);
                 assertEquals(4, line.get("arguments").size());
                 assertEquals(" " + "ABCD".charAt(line.get("target").intValue()),
                         line.at("/arguments/gen_args_" + line.get("target").intValue() + "/arg_1").textValue());
+                assertTrue(line.at("/arguments/gen_args_0/arg_0").textValue().startsWith("The following are multiple "
+                        + "choice questions (with answers) about " + subject.replace('_', ' ') + ".\n\n"));
+                assertEquals(1, line.at("/arguments/gen_args_0/arg_0").textValue().split("\nAnswer:", -1).length - 1,
+                        "0-shot: one question, no examples");
             }
         }
+        assertEquals(rows, run.metrics.at("/data/rows").longValue(), "the snapshot's row count");
+        assertEquals(114, run.metrics.at("/data/evaluated").intValue());
+        // metrics.json: lm-eval's category groups and mmlu, weighted by size
+        JsonNode groups = run.metrics.get("groups");
+        assertEquals(List.of("mmlu_stem", "mmlu_other", "mmlu_social_sciences", "mmlu_humanities", "mmlu"),
+                fieldNames(groups));
+        assertEquals(38, groups.at("/mmlu_stem/acc/n").intValue(), "19 subjects x 2");
+        assertEquals(24, groups.at("/mmlu_social_sciences/acc/n").intValue(), "12 subjects x 2");
+        assertEquals(114, groups.at("/mmlu/acc/n").intValue());
+        double weighted = 0;
+        for (String g : List.of("mmlu_stem", "mmlu_other", "mmlu_social_sciences", "mmlu_humanities")) {
+            weighted += groups.at("/" + g + "/acc/value").doubleValue() * groups.at("/" + g + "/acc/n").intValue();
+        }
+        assertEquals(weighted / 114, groups.at("/mmlu/acc/value").doubleValue(), 1e-12);
+        assertEquals(run.metrics.at("/metrics/acc/value").doubleValue(), groups.at("/mmlu/acc/value").doubleValue(),
+                1e-12, "the size-weighted mean is the micro average");
+        assertTrue(groups.at("/mmlu/acc/stderr").isNumber());
     }
 
     @Test
@@ -224,6 +249,11 @@ class LmEvalFilesTest {
 
     /** Everything every run's files must satisfy; returns them parsed for the task's own checks. */
     private static Run check(Path out, String task, String outputType, int evaluated) throws Exception {
+        return check(out, task, outputType, evaluated, evaluated);
+    }
+
+    /** {@link #check} for a run whose {@code --limit} applies per subject: {@code evaluated} samples in all. */
+    private static Run check(Path out, String task, String outputType, int limit, int evaluated) throws Exception {
         JsonNode metrics = JSON.readTree(out.resolve("metrics.json").toFile());
         JsonNode manifest = JSON.readTree(out.resolve("_plt_run.json").toFile());
         OutputGuard.checkOwn(OutputLocation.local(out)); // --overwrite would accept the directory: all plt's
@@ -271,7 +301,7 @@ class LmEvalFilesTest {
         assertEquals(manifest.at("/settings/model_fingerprint").textValue(), config.get("model_sha").textValue());
         assertEquals(4, config.get("batch_size").intValue());
         assertTrue(config.get("batch_sizes").isArray());
-        assertEquals(evaluated, config.get("limit").intValue());
+        assertEquals(limit, config.get("limit").intValue());
         for (String key : List.of("device", "use_cache", "bootstrap_iters", "gen_kwargs", "random_seed",
                 "numpy_seed", "torch_seed", "fewshot_seed")) {
             assertTrue(config.has(key), "config." + key);
@@ -286,8 +316,10 @@ class LmEvalFilesTest {
             expectedResults.add(0, task);
             assertEquals(List.of(task), fieldNames(results.get("groups")));
             assertEquals(leafNames, names(results.at("/group_subtasks/" + task)));
-            checkEntry(results.at("/groups/" + task), metrics.get("metrics"));
-            checkEntry(results.at("/results/" + task), metrics.get("metrics"));
+            // lm-eval's group entry: MMLU's outermost group (size-weighted, pooled stderr), else the micro average
+            JsonNode groupMetrics = metrics.has("groups") ? metrics.at("/groups/mmlu") : metrics.get("metrics");
+            checkEntry(results.at("/groups/" + task), groupMetrics);
+            checkEntry(results.at("/results/" + task), groupMetrics);
         } else {
             assertEquals(List.of(task), leafNames);
         }

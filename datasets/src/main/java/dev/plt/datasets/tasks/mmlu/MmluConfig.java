@@ -10,7 +10,7 @@ import java.util.List;
 
 /**
  * Options of kind {@code mmlu} (defaults in brackets): {@code data_dir} [mmlu], {@code split} [test],
- * {@code fewshot_split} [dev], {@code num_fewshot} [5], {@code subjects} [all].
+ * {@code fewshot_split} [dev], {@code num_fewshot} [0, as lm-eval's {@code mmlu}], {@code subjects} [all].
  */
 public record MmluConfig(String dataDir, String split, String fewshotSplit, @Accepts(min = 0) Integer numFewshot,
         List<String> subjects) implements TaskConfig {
@@ -19,7 +19,7 @@ public record MmluConfig(String dataDir, String split, String fewshotSplit, @Acc
         dataDir = dataDir == null ? "mmlu" : dataDir;
         split = split == null ? "test" : split;
         fewshotSplit = fewshotSplit == null ? "dev" : fewshotSplit;
-        numFewshot = numFewshot == null ? 5 : numFewshot;
+        numFewshot = numFewshot == null ? 0 : numFewshot;
         subjects = subjects == null ? List.of() : List.copyOf(subjects);
     }
 

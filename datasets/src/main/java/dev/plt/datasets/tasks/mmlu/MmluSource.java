@@ -39,6 +39,12 @@ public record MmluSource(String dataDir, String split, String fewshotSplit, int 
         return samples;
     }
 
+    /** lm-eval's {@code mmlu_stem}, {@code mmlu_other}, {@code mmlu_social_sciences}, {@code mmlu_humanities}, then {@code mmlu}. */
+    @Override
+    public List<dev.plt.datasets.tasks.metrics.TaskGroup> groups() {
+        return MmluCategories.groups();
+    }
+
     /** The subjects that have a file in the evaluated split, sorted. */
     public List<String> availableSubjects() {
         Path dir = Path.of(dataDir, split);

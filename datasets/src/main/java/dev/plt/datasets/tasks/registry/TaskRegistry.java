@@ -14,6 +14,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import dev.plt.datasets.tasks.Task;
 import dev.plt.datasets.tasks.gsm8k.Gsm8kConfig;
 import dev.plt.datasets.tasks.mc.MultipleChoiceJsonlConfig;
+import dev.plt.datasets.tasks.mmlu.MmluCategories;
 import dev.plt.datasets.tasks.mmlu.MmluConfig;
 import dev.plt.datasets.tasks.multihop.MultihopConfig;
 import dev.plt.datasets.tasks.perplexity.PerplexityConfig;
@@ -129,7 +130,8 @@ public final class TaskRegistry {
      * {@code path}), for a command line's {@code --data}; empty for generated tasks (multihop).
      */
     public Optional<String> dataOption(String name) {
-        return Optional.ofNullable(KINDS.get(definition(name).kind()).dataOption());
+        String defined = groupNames().contains(name) ? "mmlu" : name;
+        return Optional.ofNullable(KINDS.get(definition(defined).kind()).dataOption());
     }
 
     public Task create(String name) {
@@ -143,6 +145,10 @@ public final class TaskRegistry {
      * @throws IllegalArgumentException for an unknown task or option, or an invalid value
      */
     public Task create(String name, Map<String, ?> overrides) {
+        Optional<Task> group = group(name, overrides);
+        if (group.isPresent()) {
+            return group.get();
+        }
         Definition d = definition(name);
         Map<String, Object> options = new LinkedHashMap<>(d.options());
         options.putAll(overrides);
@@ -159,6 +165,38 @@ public final class TaskRegistry {
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("task '" + name + "' (" + d.file() + "): " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * lm-eval's MMLU category groups as task names: {@code mmlu_stem}, {@code mmlu_other},
+     * {@code mmlu_social_sciences}, {@code mmlu_humanities} are the task {@code mmlu} on that category's subjects
+     * (a {@code subjects} override is an error: the group names them), under the group's name.
+     */
+    private Optional<Task> group(String name, Map<String, ?> overrides) {
+        if (definitions.containsKey(name) || !name.startsWith("mmlu_") || !definitions.containsKey("mmlu")
+                || !"mmlu".equals(definitions.get("mmlu").kind())) {
+            return Optional.empty();
+        }
+        List<String> subjects = MmluCategories.BY_CATEGORY.get(name.substring("mmlu_".length()));
+        if (subjects == null) {
+            return Optional.empty();
+        }
+        if (overrides.containsKey("subjects")) {
+            throw new IllegalArgumentException("task '" + name + "' is a group of MMLU subjects: it takes no subjects "
+                    + "option");
+        }
+        Map<String, Object> withSubjects = new LinkedHashMap<>(overrides);
+        withSubjects.put("subjects", subjects);
+        Task mmlu = create("mmlu", withSubjects);
+        return Optional.of(new Task(name, mmlu.requestType(), mmlu.source(), mmlu.scorer()));
+    }
+
+    /** The MMLU category groups {@link #create} accepts as task names (empty without an mmlu task). */
+    public List<String> groupNames() {
+        if (!definitions.containsKey("mmlu") || !"mmlu".equals(definitions.get("mmlu").kind())) {
+            return List.of();
+        }
+        return MmluCategories.CATEGORIES.stream().map(c -> "mmlu_" + c).toList();
     }
 
     private Definition definition(String name) {
