@@ -104,12 +104,10 @@ public final class OutputGuard {
                 clean = false;
                 continue;
             }
-            if (entry.isDirectory() && OwnFiles.isPartDirectory(name)) {
-                OutputLocation sub = dir.child(name);
-                if (foreignEntry(sub).isPresent()) {
-                    clean = false;
-                    continue;
-                }
+            if (entry.isDirectory() && OwnFiles.isPartDirectory(name)
+                    && foreignPart(dir.child(name), name, true).isPresent()) {
+                clean = false;
+                continue;
             }
             dir.deleteEntry(entry.getPath(), entry.isDirectory());
         }
