@@ -1,6 +1,7 @@
 package dev.plt.jobs.cli;
 
 import dev.plt.datasets.readers.MalformedInputException;
+import dev.plt.jobs.output.OutputErrors;
 import dev.plt.model.config.ConfigException;
 import dev.plt.model.io.ModelFileException;
 import picocli.CommandLine;
@@ -54,8 +55,8 @@ public final class PltCli implements Runnable {
         cli.setParameterExceptionHandler((e, arguments) -> {
             // One line for a scheduler's log, not the whole usage text: the option and what is wrong with it.
             String command = e.getCommandLine().getCommandName();
-            e.getCommandLine().getErr().println("plt " + command + ": " + firstLine(e.getMessage()) + " (see: plt "
-                    + (command.equals("plt") ? "" : command + " ") + "--help)");
+            e.getCommandLine().getErr().println("plt " + command + ": " + OutputErrors.firstLine(e.getMessage())
+                    + " (see: plt " + (command.equals("plt") ? "" : command + " ") + "--help)");
             return EXIT_BAD_SETUP;
         });
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
@@ -108,7 +109,7 @@ public final class PltCli implements Runnable {
                 return EXIT_RUNTIME_FAILURE;
             }
         }
-        if (dev.plt.jobs.output.OutputErrors.isStorageFailure(e)) {
+        if (OutputErrors.isStorageFailure(e)) {
             return EXIT_RUNTIME_FAILURE;
         }
         if (e instanceof IllegalArgumentException || e instanceof java.io.UncheckedIOException
@@ -127,35 +128,27 @@ public final class PltCli implements Runnable {
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof ConfigException || t instanceof ModelFileException
                     || t instanceof MalformedInputException) {
-                return firstLine(t.getMessage());
+                return OutputErrors.firstLine(t.getMessage());
             }
         }
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof OutOfMemoryError) {
-                return "out of memory (" + firstLine(t.getMessage()) + "): give the JVM more heap (PLT_JAVA_OPTS=-Xmx8g, "
-                        + "or spark.driver/executor.memory) or lower --batch-size / --kv-budget";
+                return "out of memory (" + OutputErrors.firstLine(t.getMessage()) + "): give the JVM more heap "
+                        + "(PLT_JAVA_OPTS=-Xmx8g, or spark.driver/executor.memory) or lower --batch-size / --kv-budget";
             }
             if (t instanceof StackOverflowError) {
                 return "stack overflow: an input nested too deeply? give the JVM a larger stack (PLT_JAVA_OPTS=-Xss8m)";
             }
         }
         if (e instanceof IllegalArgumentException || e instanceof java.io.UncheckedIOException) {
-            return firstLine(e.getMessage());
+            return OutputErrors.firstLine(e.getMessage());
         }
-        if (dev.plt.jobs.output.OutputErrors.isStorageFailure(e)) {
-            return dev.plt.jobs.output.OutputErrors.describe(e); // a full disk or a permission, inside Spark's trace
+        if (OutputErrors.isStorageFailure(e)) {
+            return OutputErrors.describe(e); // a full disk or a permission, inside Spark's trace
         }
         if (e instanceof java.nio.file.NoSuchFileException missing) {
             return missing.getFile() + ": no such file";
         }
-        return e.getClass().getSimpleName() + ": " + firstLine(e.getMessage());
-    }
-
-    private static String firstLine(String message) {
-        if (message == null) {
-            return "";
-        }
-        int newline = message.indexOf('\n');
-        return newline < 0 ? message : message.substring(0, newline).strip();
+        return e.getClass().getSimpleName() + ": " + OutputErrors.firstLine(e.getMessage());
     }
 }

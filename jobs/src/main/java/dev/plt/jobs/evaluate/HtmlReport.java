@@ -28,10 +28,6 @@ public final class HtmlReport {
     private HtmlReport() {
     }
 
-    public static byte[] bytes(EvaluationResult result) {
-        return bytes(result, null);
-    }
-
     /**
      * The report with the run's settings and provenance at the top (model directory and fingerprint, task,
      * shots, limit, date, plt version and git commit); {@code run} may be null (then only what the result

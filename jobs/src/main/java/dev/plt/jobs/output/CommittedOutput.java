@@ -75,10 +75,6 @@ public final class CommittedOutput {
         return format.equals("jsonl") ? "json" : format;
     }
 
-    public OutputLocation dir() {
-        return dir;
-    }
-
     /** The committed part files (what a reader of the directory sees), by name. */
     public List<String> partFiles() {
         return dir.list().stream().filter(FileStatus::isFile).map(s -> s.getPath().getName())

@@ -38,7 +38,8 @@ public final class OutputErrors {
         return described.startsWith("the disk is full") || described.startsWith("permission denied");
     }
 
-    static String firstLine(String message) {
+    /** The first line of a message, stripped; "" for none. */
+    public static String firstLine(String message) {
         if (message == null) {
             return "";
         }

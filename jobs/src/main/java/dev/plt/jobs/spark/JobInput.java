@@ -59,6 +59,9 @@ public final class JobInput {
     private String resolvedFormat;
     private FileSystem fs;
     private Path path;
+    /** What --input matched, and the data files under it: listed once, in {@link #check}. */
+    private List<FileStatus> matched;
+    private List<FileStatus> dataFiles;
 
     /** Checks the input before Spark starts: exactly one of --input / --input-table, that it exists, its format. */
     public void check(Configuration conf) {
@@ -80,15 +83,18 @@ public final class JobInput {
         if (matches.isEmpty()) {
             throw new IllegalArgumentException("--input " + location + ": no such file or directory");
         }
-        List<String> dataFiles = new ArrayList<>();
+        List<FileStatus> files = new ArrayList<>();
         for (FileStatus match : matches) {
             if (match.isDirectory()) {
-                listDataFiles(match.getPath(), dataFiles);
+                collectFiles(match, files);
             } else {
-                dataFiles.add(match.getPath().getName());
+                files.add(match);
             }
         }
-        Optional<DataFormat> ofFiles = DataFormat.ofFiles("--input " + location, dataFiles);
+        matched = matches;
+        dataFiles = files;
+        Optional<DataFormat> ofFiles = DataFormat.ofFiles("--input " + location,
+                files.stream().map(f -> f.getPath().getName()).toList());
         if (format != null) {
             resolvedFormat = format.strip().toLowerCase(Locale.ROOT);
         } else if (matches.size() == 1 && matches.get(0).isFile()) {
@@ -106,7 +112,7 @@ public final class JobInput {
         if (fs == null || !(fs instanceof LocalFileSystem || "file".equals(fs.getScheme()))) {
             return List.of();
         }
-        return matches().stream().map(m -> java.nio.file.Path.of(fs.makeQualified(m.getPath()).toUri())).toList();
+        return matched.stream().map(m -> java.nio.file.Path.of(fs.makeQualified(m.getPath()).toUri())).toList();
     }
 
     /** What the input is, for records and messages: the qualified URI or {@code table:NAME}. */
@@ -117,11 +123,7 @@ public final class JobInput {
     /** The input's fingerprint (files, sizes, modification times), for {@code --resume}. */
     public InputFingerprint fingerprint(SparkSession spark) {
         if (table == null) {
-            List<FileStatus> files = new ArrayList<>();
-            for (FileStatus match : matches()) {
-                collectFiles(match, files);
-            }
-            return InputFingerprint.of(fs.makeQualified(path).toString(), files);
+            return InputFingerprint.of(fs.makeQualified(path).toString(), dataFiles);
         }
         requireTable(spark);
         List<FileStatus> files = new ArrayList<>();
@@ -180,16 +182,6 @@ public final class JobInput {
     }
 
     /** Data files under a directory, partition subdirectories included; hidden names skipped, as Spark does. */
-    private void listDataFiles(Path dir, List<String> names) {
-        List<FileStatus> files = new ArrayList<>();
-        try {
-            collectFiles(fs.getFileStatus(dir), files);
-        } catch (IOException e) {
-            throw new UncheckedIOException("--input " + location + ": cannot list it: " + OutputErrors.describe(e), e);
-        }
-        files.forEach(f -> names.add(f.getPath().getName()));
-    }
-
     private void collectFiles(FileStatus status, List<FileStatus> out) {
         String name = status.getPath().getName();
         if (name.startsWith("_") || name.startsWith(".")) {
