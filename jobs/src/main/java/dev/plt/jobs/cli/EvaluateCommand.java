@@ -127,12 +127,8 @@ public final class EvaluateCommand implements Callable<Integer> {
             try {
                 int exit = evaluate(staged.target(), modelDir, contextLength, lengthLimit, kvBudgetBytes, runs);
                 staged.commit();
-                if (runs.size() == 1) {
-                    System.out.println("report: " + out.child("report.html").given());
-                } else {
-                    for (TaskRun run : runs) {
-                        System.out.println("report: " + out.child(reportName(run.task(), runs)).given());
-                    }
+                for (TaskRun run : runs) {
+                    System.out.println("report: " + out.child(reportName(run.task(), runs)).given());
                 }
                 return exit;
             } catch (Exception | Error e) {
