@@ -18,6 +18,8 @@ import dev.plt.model.inference.PltModel;
 import dev.plt.model.inference.ErrorKind;
 import dev.plt.model.inference.LengthLimit;
 import dev.plt.model.inference.ScoredGeneration;
+import dev.plt.model.rows.MicroBatcher;
+import dev.plt.model.rows.RowFailurePolicy;
 import dev.plt.model.tokenizer.StrictUtf8;
 import java.io.IOException;
 import java.io.InputStream;
@@ -42,7 +44,8 @@ import org.slf4j.LoggerFactory;
  * ({@code invalid_utf8}); a line over {@code --max-line-bytes} fails alone without being held in memory
  * ({@code too_long}), and so does one nested deeper than {@link #MAX_DEPTH} ({@code malformed_line}). A
  * line that fails before it is parsed keeps its id when the id comes before the damage. Rows run in
- * batches; if a batch fails, its rows are retried one by one so only the bad row fails.
+ * batches under the jobs' one {@link RowFailurePolicy}: if a batch fails, its rows are retried one by one
+ * so only the bad row fails.
  */
 public final class InferJob {
     private static final Logger LOG = LoggerFactory.getLogger(InferJob.class);
@@ -245,27 +248,24 @@ public final class InferJob {
         return tokens;
     }
 
+    /**
+     * Runs one batch of lines under the jobs' one {@link RowFailurePolicy}: lines that failed to parse keep
+     * their error, the rest run together and, if that fails, one by one, so only the bad row fails.
+     */
     private List<ObjectNode> process(List<InferRow> batch) {
-        List<InferRow> runnable = batch.stream().filter(r -> r.error() == null).toList();
         Map<InferRow, ObjectNode> done = new IdentityHashMap<>();
-        try {
-            done.putAll(compute(runnable));
-        } catch (RuntimeException batchFailure) {
-            LOG.warn("a batch of {} rows failed ({}); retrying its rows one by one", runnable.size(),
-                    batchFailure.toString());
-            for (InferRow row : runnable) {
-                try {
-                    done.putAll(compute(List.of(row)));
-                } catch (RuntimeException e) {
-                    String message = e instanceof InvalidInputException ? e.getMessage()
-                            : e.getClass().getSimpleName() + ": " + e.getMessage();
-                    done.put(row, errorNode(row, ErrorKind.of(e), message));
-                }
+        RowFailurePolicy.process(batch, row -> {
+            if (row.error() != null) {
+                throw new InvalidInputException(row.kind(), row.error());
             }
-        }
+        }, row -> row.inputIds().length + row.maxNewTokens(),
+                sorted -> MicroBatcher.split(sorted, row -> row.inputIds().length + row.maxNewTokens(), batchSize,
+                        Long.MAX_VALUE),
+                rows -> done.putAll(compute(rows)),
+                (row, failure) -> done.put(row, errorNode(row, failure.kind(), failure.message())));
         List<ObjectNode> out = new ArrayList<>();
         for (InferRow row : batch) {
-            out.add(row.error() != null ? errorNode(row, row.kind(), row.error()) : done.get(row));
+            out.add(done.get(row));
         }
         return out;
     }

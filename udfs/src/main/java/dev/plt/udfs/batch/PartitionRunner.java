@@ -1,12 +1,13 @@
 package dev.plt.udfs.batch;
 
-import dev.plt.model.inference.ErrorKind;
 import dev.plt.model.inference.PltModel;
+import dev.plt.model.rows.MicroBatcher;
+import dev.plt.model.rows.RowFailure;
+import dev.plt.model.rows.RowFailurePolicy;
 import dev.plt.udfs.registry.GpuAssignment;
 import dev.plt.udfs.registry.ModelRegistry;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -33,8 +34,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The body of every {@code mapPartitions}: reads a window of rows, prepares them (a bad row gets its
  * error here), sorts them by length, runs them through the engine in micro-batches that cross as
- * Arrow vectors, and emits the rows in their original order with the output contract's columns. A
- * batch that fails is retried row by row, so one bad row cannot take its neighbours down.
+ * Arrow vectors, and emits the rows in their original order with the output contract's columns.
+ * Failures follow the jobs' one {@link RowFailurePolicy}: a batch that fails is retried row by row,
+ * so one bad row cannot take its neighbours down.
  */
 public final class PartitionRunner {
     private static final Logger LOG = LoggerFactory.getLogger(PartitionRunner.class);
@@ -77,22 +79,13 @@ public final class PartitionRunner {
         final Row row;
         Prepared prepared;
         long kvBytes;
-        String error;
-        ErrorKind kind;
+        RowFailure failure;
         Object[] results;
         int completionTokens;
         double latencyMs;
 
         Pending(Row row) {
             this.row = row;
-        }
-
-        void fail(RuntimeException e) {
-            error = message(e);
-            kind = ErrorKind.of(e);
-            if (kind == ErrorKind.ENGINE) {
-                LOG.warn("A row failed in the engine", e); // not the input's fault: keep the stack for a bug report
-            }
         }
     }
 
@@ -137,39 +130,41 @@ public final class PartitionRunner {
     private List<Row> processWindow(PltModel model, BufferAllocator allocator, long kvBudget, Iterator<Row> rows) {
         List<Pending> window = new ArrayList<>();
         while (rows.hasNext() && window.size() < settings.sortWindow()) {
-            Pending p = new Pending(rows.next());
-            try {
+            window.add(new Pending(rows.next()));
+        }
+        RowFailurePolicy.process(window, new RowFailurePolicy.Steps<>() {
+            @Override
+            public void prepare(Pending p) {
                 p.prepared = task.prepare(model, p.row);
                 p.kvBytes = KvBudget.bytesOf(model, p.prepared);
                 if (p.kvBytes > kvBudget) {
                     // Running it alone would still break the bound the budget promises: refuse the row.
                     throw new KvBudgetExceededException(p.kvBytes, kvBudget);
                 }
-            } catch (RuntimeException e) {
-                p.fail(e);
             }
-            window.add(p);
-        }
-        List<Pending> runnable = new ArrayList<>(window.stream().filter(p -> p.error == null).toList());
-        runnable.sort(Comparator.comparingInt((Pending p) -> p.prepared.cost()).reversed());
-        for (List<Pending> batch : MicroBatcher.split(runnable, p -> p.prepared.cost(), p -> p.kvBytes,
-                settings.maxBatchRows(), settings.maxBatchTokens(), kvBudget)) {
-            batchPlans.accept(new BatchPlanStats.Batch(batch.size(), batch.stream().mapToLong(p -> p.kvBytes).sum(),
-                    kvBudget));
-            try {
+
+            @Override
+            public int cost(Pending p) {
+                return p.prepared.cost();
+            }
+
+            @Override
+            public List<List<Pending>> split(List<Pending> sorted) {
+                return MicroBatcher.split(sorted, p -> p.prepared.cost(), p -> p.kvBytes, settings.maxBatchRows(),
+                        settings.maxBatchTokens(), kvBudget);
+            }
+
+            @Override
+            public void run(List<Pending> batch) {
                 runBatch(model, allocator, batch);
-            } catch (RuntimeException batchFailure) {
-                LOG.warn("A micro-batch of {} rows failed ({}); retrying its rows one by one", batch.size(),
-                        message(batchFailure));
-                for (Pending p : batch) {
-                    try {
-                        runBatch(model, allocator, List.of(p));
-                    } catch (RuntimeException e) {
-                        p.fail(e);
-                    }
-                }
             }
-        }
+
+            @Override
+            public void fail(Pending p, RowFailure failure) {
+                p.failure = failure;
+            }
+        }, batch -> batchPlans.accept(new BatchPlanStats.Batch(batch.size(),
+                batch.stream().mapToLong(p -> p.kvBytes).sum(), kvBudget)));
         List<Row> out = new ArrayList<>(window.size());
         long tokens = 0;
         long errors = 0;
@@ -177,9 +172,9 @@ public final class PartitionRunner {
         for (Pending p : window) {
             out.add(outputRow(p));
             tokens += p.prepared == null ? 0 : p.prepared.cost();
-            if (p.error != null) {
+            if (p.failure != null) {
                 errors++;
-                byKind.merge(p.kind.code(), 1L, Long::sum);
+                byKind.merge(p.failure.kind().code(), 1L, Long::sum);
             }
         }
         rowsDone.accept(window.size());
@@ -240,15 +235,16 @@ public final class PartitionRunner {
         for (int c = 0; c < inputCount; c++) {
             values[c] = p.row.get(c);
         }
-        if (p.error == null) {
+        boolean ok = p.failure == null;
+        if (ok) {
             System.arraycopy(p.results, 0, values, inputCount, resultCount);
         }
         int at = inputCount + resultCount;
-        values[at] = p.error;
-        values[at + 1] = p.error == null ? null : p.kind.code();
+        values[at] = ok ? null : p.failure.message();
+        values[at + 1] = ok ? null : p.failure.kind().code();
         values[at + 2] = p.prepared == null ? null : p.prepared.promptIds().length;
-        values[at + 3] = p.error == null ? p.completionTokens : null;
-        values[at + 4] = p.error == null ? p.latencyMs : null;
+        values[at + 3] = ok ? p.completionTokens : null;
+        values[at + 4] = ok ? p.latencyMs : null;
         values[at + 5] = settings.modelId();
         return RowFactory.create(values);
     }
@@ -288,11 +284,5 @@ public final class PartitionRunner {
             return column.getUTF8String(row).toString();
         }
         throw new IllegalArgumentException("unsupported result type " + type);
-    }
-
-    private static String message(RuntimeException e) {
-        String m = e.getMessage();
-        return e instanceof dev.plt.model.inference.InvalidInputException ? m
-                : e.getClass().getSimpleName() + (m == null ? "" : ": " + m);
     }
 }

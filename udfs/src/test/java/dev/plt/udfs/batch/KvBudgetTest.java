@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.plt.model.inference.EngineOptions;
 import dev.plt.model.inference.PltModel;
 import dev.plt.model.loop.KvFootprint;
+import dev.plt.model.rows.MicroBatcher;
 import dev.plt.model.testing.RandomCheckpoint;
 import java.nio.file.Path;
 import java.util.ArrayList;

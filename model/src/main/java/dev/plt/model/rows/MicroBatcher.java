@@ -1,4 +1,4 @@
-package dev.plt.udfs.batch;
+package dev.plt.model.rows;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -10,7 +10,7 @@ import java.util.function.ToLongFunction;
  * count and the KV-cache bytes the engine holds for the batch at once. Sorting puts rows of similar
  * length together, so little work is spent on short rows waiting for long ones. A single row over
  * the token bound still gets a batch of its own; rows over the KV bound must be taken out before
- * (they get a row error, see {@link KvBudget}), so every batch stays under it.
+ * (they get a row error: the Spark runner checks its KV budget first), so every batch stays under it.
  */
 public final class MicroBatcher {
     private MicroBatcher() {
