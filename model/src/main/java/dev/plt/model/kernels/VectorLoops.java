@@ -6,11 +6,13 @@ package dev.plt.model.kernels;
  * <p>Why one class per shape: the JIT only turns Vector API calls into vector instructions when the
  * species is a compile-time constant (a {@code static final}); with the species in an instance field the
  * same code runs 10-50x slower, allocating an object per vector operation. So each shape has its own
- * class, {@link VectorLoops512}, {@link VectorLoops256} and {@link VectorLoops128}, whose sources are
- * identical except for the width in the class name, the species and "N-bit" ({@code VectorLoopsSourceTest}
- * checks this). Edit {@code VectorLoops512} only, then regenerate the others, e.g.
- * {@code sed -e s/VectorLoops512/VectorLoops256/g -e s/SPECIES_512/SPECIES_256/g -e s/512-bit/256-bit/g
- * VectorLoops512.java > VectorLoops256.java}.
+ * class, {@code VectorLoops512}, {@code VectorLoops256} and {@code VectorLoops128}, and all widths can be
+ * used side by side in one JVM ({@code --backend vector-256}, tests and benchmarks that compare widths).
+ * Their sources are not kept by hand: the build writes them into {@code target/generated-sources/vector-loops}
+ * from one template, {@code model/src/main/templates/dev/plt/model/kernels/VectorLoopsN.java.template}, with
+ * the width filled in (execution {@code vector-loops} in {@code model/pom.xml}). Edit the template; a
+ * hand-kept {@code VectorLoopsN.java} in {@code src/main/java} stops the build ({@code VectorLoopsGenerationTest}
+ * checks both).
  *
  * <p>The loops also cast every vector they load or build to the shape's concrete class (see
  * {@code FLOAT_CLASS} there), so that a second shape in the same JVM does not slow the first one down.
