@@ -164,7 +164,9 @@ final class PassTables {
         saveTargets = new long[saves];
         for (int i = 0; i < saves; i++) {
             boolean before = i < savesBeforeRun;
-            ClpPlan.CarrySave save = before ? pass.savesBeforeRun().get(i) : pass.savesAfterRun().get(i - savesBeforeRun);
+            ClpPlan.CarrySave save = before
+                    ? pass.savesBeforeRun().get(i)
+                    : pass.savesAfterRun().get(i - savesBeforeRun);
             saveSources[i] = rowAddress(before ? previousRows : savedRows, save.row(), config);
             saveTargets[i] = sequences.get(save.sequence()).carry(save.loop());
         }

@@ -5,6 +5,7 @@ import dev.plt.model.config.ModelConfig;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.stream.IntStream;
 
 /**
  * <b>How the loops of a call are scheduled: read this to understand Cross-Loop Parallelism (CLP).</b>
@@ -29,7 +30,8 @@ import java.util.List;
  *   <li>A <b>step</b> is a list of {@link Pass}es, run in order, each a batch of rows through the M decoder
  *       layers. Either
  *       <ul>
- *         <li><b>fused</b> (every member adds exactly one token, and the model is not serial: decode):
+ *         <li><b>fused</b> (every member adds exactly one token and the model is not serial: a decode
+ *             step, or a prompt's last chunk when it holds one token per member):
  *             ONE pass of L rows per sequence, {@code row = member * L + loop}, all at the token's
  *             position; loop 0 reads the embedding, loop l >= 1 the carry h^{l-1}_{t-1} the sequence saved
  *             at its previous position; afterwards rows of loops 0 .. L-2 become the new carries; or</li>
@@ -51,12 +53,13 @@ import java.util.List;
  * </ul>
  *
  * <h2>Executing a step</h2>
- * For each pass in order: (1) build every row's input B from its {@link Input} (reading carries as they
- * were before this step's saves); (2) write {@link Pass#savesBeforeRun()}: each names a row of the previous
- * pass, whose output in its carried form (normed by model.norm when {@code plt_normalize_per_loop}) becomes
- * that sequence's carry of that loop; (3) run the rows through the decoder stack; (4) write
- * {@link Pass#savesAfterRun()}, rows of this pass, likewise. After the step each member's length grows by
- * its {@link Step#tokenCount(int) token count}; the next step's positions start there.
+ * For each pass in order: (1) build every row's input B from its {@link Input} (reading the carries as
+ * they are before this pass's saves); (2) write {@link Pass#savesBeforeRun()}: each names a row of the
+ * previous pass, whose output in its carried form (normed by model.norm when
+ * {@code plt_normalize_per_loop}) becomes that sequence's carry of that loop; (3) run the rows through the
+ * decoder stack; (4) write {@link Pass#savesAfterRun()}, rows of this pass, likewise. After the step each
+ * member's length grows by its {@link Step#tokenCount(int) token count}; the next step's positions start
+ * there.
  *
  * <h2>Example: PLT-2, sequence 0 of length 9 and sequence 1 of length 4, one new token each</h2>
  * One fused pass: {@code s0.l0@9 <- E | s0.l1@9 <- E+carry | s1.l0@4 <- E | s1.l1@4 <- E+carry}; after it,
@@ -103,7 +106,8 @@ public final class ClpPlan {
             throw new IllegalArgumentException("prefillChunk must be >= 1, got " + prefillChunk);
         }
         if (lengths.length != tokens.size()) {
-            throw new IllegalArgumentException(lengths.length + " sequence lengths for " + tokens.size() + " token lists");
+            throw new IllegalArgumentException(
+                    lengths.length + " sequence lengths for " + tokens.size() + " token lists");
         }
         int longest = tokens.stream().mapToInt(t -> t.length).max().orElse(0);
         List<Step> steps = new ArrayList<>();
@@ -119,7 +123,7 @@ public final class ClpPlan {
 
     private static Step step(ModelConfig config, int[] lengths, List<int[]> tokens, int chunkStart, int chunk,
             boolean allPositions) {
-        int[] members = java.util.stream.IntStream.range(0, tokens.size())
+        int[] members = IntStream.range(0, tokens.size())
                 .filter(s -> chunkStart < tokens.get(s).length).toArray();
         int[] counts = new int[members.length];
         int[] firstPositions = new int[members.length];

@@ -73,7 +73,8 @@ class ClpPlanTest {
         Step step = plan.steps().get(0);
         assertTrue(step.fused());
         assertPasses(step, "s0.l0@9 <- E | s0.l1@9 <- E+carry | s1.l0@4 <- E | s1.l1@4 <- E+carry"
-                + " | s2.l0@0 <- E | s2.l1@0 <- E+carry; after run save row0->s0.carry0 row2->s1.carry0 row4->s2.carry0");
+                + " | s2.l0@0 <- E | s2.l1@0 <- E+carry;"
+                + " after run save row0->s0.carry0 row2->s1.carry0 row4->s2.carry0");
         Pass pass = step.lastPass();
         assertArrayEquals(new int[] {5, 5, 6, 6, 7, 7}, tokensOf(pass), "the L rows of a sequence share its token");
         assertArrayEquals(new int[] {1, 3, 5}, step.logitRows(), "the last loop of each sequence");
