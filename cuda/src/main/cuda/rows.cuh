@@ -3,9 +3,10 @@
 #pragma once
 #include "common.cuh"
 
-// One block per row. plt-spec section 3: loop 1 consumes B = E(x); loop l >= 2 consumes
-// a * E(x) + b * carry, where the host points `carry_source[row]` at the carried vector (the sequence's
-// saved h^{l-1}_{t-1}, or the previous pass's row). Serial loops pass a = 0, b = 1: the row is the carry.
+// One block per row: the device side of LoopInputs (model/.../loop), plt-spec section 3. A row with no
+// source (`carry_source[row]` null) is loop 1: B = E(x). Otherwise B = a * E(x) + b * source, where the
+// host's PassTables points `carry_source[row]` at what the ClpPlan names (the sequence's saved carry, or a
+// row of the previous pass) and takes a and b from LoopInputs: the CLP scales, or a = 0, b = 1 for serial.
 extern "C" __global__ void plt_embed_rows(float* hidden, const bf16* embedding, const int* tokens,
                                           const u64* carry_source, float a, float b, int d) {
     const int row = blockIdx.x;

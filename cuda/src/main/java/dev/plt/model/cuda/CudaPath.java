@@ -2,7 +2,7 @@ package dev.plt.model.cuda;
 
 import dev.plt.model.config.ModelConfig;
 import dev.plt.model.engine.ForwardPath;
-import dev.plt.model.engine.PrefillChunk;
+import dev.plt.model.loop.ClpPlan;
 import dev.plt.model.weights.ModelWeights;
 import java.lang.ref.Cleaner;
 import java.nio.ByteBuffer;
@@ -16,7 +16,8 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 
 /**
  * The fast path on a GPU: the CPU {@code FastPath}'s contract (KV caches laid out by KV sharing, CLP
- * decode steps, chunked prefill) with weights, caches, carries and activations on the device. Logits
+ * decode steps, chunked prefill, all scheduled by the same {@link ClpPlan}) with weights, caches, carries
+ * and activations on the device. Logits
  * are computed for the rows the caller wants and copied back a block at a time; {@link #appendAndChoose}
  * instead picks the next tokens on the device and copies back one int per sequence.
  *
@@ -36,7 +37,7 @@ public final class CudaPath implements ForwardPath {
     private final DeviceKernels kernels;
     private final RopeTable rope;
     private final PassBuffers buffers;
-    private final CudaScheduler scheduler;
+    private final CudaPlanExecutor executor;
     private final int prefillChunk;
     private final int logitRows;
     /** Allocations of sequences that were garbage-collected, queued by the Cleaner for the next call. */
@@ -59,7 +60,7 @@ public final class CudaPath implements ForwardPath {
         this.kernels = new DeviceKernels(gpu);
         this.rope = new RopeTable(gpu, config.headDim(), config.ropeTheta());
         this.buffers = new PassBuffers(gpu, config);
-        this.scheduler = new CudaScheduler(config, this.weights, kernels,
+        this.executor = new CudaPlanExecutor(config, this.weights, kernels,
                 new CudaDecoderStack(config, this.weights, kernels, rope), buffers, rope, gpu);
         this.logitRows = (int) Math.max(1, Math.min(MAX_LOGIT_ROWS, LOGIT_BLOCK_BYTES / (4L * config.vocabSize())));
         this.normed = gpu.allocate(2L * logitRows * config.hiddenSize());
@@ -112,20 +113,13 @@ public final class CudaPath implements ForwardPath {
     public synchronized void append(List<Sequence> sequences, List<int[]> tokens, boolean allPositions,
             LogitsSink sink) {
         enter();
-        int longest = PrefillChunk.longest(tokens);
-        for (int chunkStart = 0; chunkStart < longest; chunkStart += prefillChunk) {
-            Chunk chunk = chunk(sequences, tokens, chunkStart);
-            int[][] outputRows = scheduler.append(chunk.states, chunk.tokens);
+        List<DeviceSequence> states = states(sequences);
+        for (ClpPlan.Step step : plan(states, tokens, allPositions).steps()) {
+            executor.run(step, states);
+            ClpPlan.Pass last = step.lastPass();
             List<int[]> wanted = new ArrayList<>(); // {sequence index, position, hidden row}
-            for (int m = 0; m < chunk.members.size(); m++) {
-                int s = chunk.members.get(m);
-                int rowsHere = outputRows[m].length;
-                boolean holdsLast = chunkStart + rowsHere == tokens.get(s).length;
-                for (int j = 0; j < rowsHere; j++) {
-                    if (allPositions || (holdsLast && j == rowsHere - 1)) {
-                        wanted.add(new int[] {s, chunk.firstPosition[m] + j, outputRows[m][j]});
-                    }
-                }
+            for (int row : step.logitRows()) {
+                wanted.add(new int[] {last.sequence(row), last.position(row), row});
             }
             emitLogits(wanted, sink);
         }
@@ -147,16 +141,14 @@ public final class CudaPath implements ForwardPath {
             throw new IllegalArgumentException("one temperature and uniform per sequence");
         }
         int[] next = new int[sequences.size()];
-        int longest = PrefillChunk.longest(tokens);
-        for (int chunkStart = 0; chunkStart < longest; chunkStart += prefillChunk) {
-            Chunk chunk = chunk(sequences, tokens, chunkStart);
-            int[][] outputRows = scheduler.append(chunk.states, chunk.tokens);
+        List<DeviceSequence> states = states(sequences);
+        // Logits of each sequence's last new position only: exactly the rows a token is chosen from.
+        for (ClpPlan.Step step : plan(states, tokens, false).steps()) {
+            executor.run(step, states);
+            ClpPlan.Pass last = step.lastPass();
             List<int[]> finishing = new ArrayList<>(); // {sequence index, hidden row}
-            for (int m = 0; m < chunk.members.size(); m++) {
-                int s = chunk.members.get(m);
-                if (chunkStart + outputRows[m].length == tokens.get(s).length) {
-                    finishing.add(new int[] {s, outputRows[m][outputRows[m].length - 1]});
-                }
+            for (int row : step.logitRows()) {
+                finishing.add(new int[] {last.sequence(row), row});
             }
             for (int from = 0; from < finishing.size(); from += logitRows) {
                 List<int[]> block = finishing.subList(from, Math.min(finishing.size(), from + logitRows));
@@ -166,15 +158,13 @@ public final class CudaPath implements ForwardPath {
         return next;
     }
 
-    private record Chunk(List<Integer> members, List<DeviceSequence> states, List<int[]> tokens, int[] firstPosition) {
+    private static List<DeviceSequence> states(List<Sequence> sequences) {
+        return sequences.stream().map(s -> ((CudaSequence) s).state).toList();
     }
 
-    private Chunk chunk(List<Sequence> sequences, List<int[]> tokens, int chunkStart) {
-        PrefillChunk slice = PrefillChunk.of(tokens, chunkStart, prefillChunk);
-        List<DeviceSequence> states = slice.members().stream()
-                .map(s -> ((CudaSequence) sequences.get(s)).state).toList();
-        int[] firstPosition = states.stream().mapToInt(DeviceSequence::length).toArray();
-        return new Chunk(slice.members(), states, slice.tokens(), firstPosition);
+    private ClpPlan plan(List<DeviceSequence> states, List<int[]> tokens, boolean allPositions) {
+        int[] lengths = states.stream().mapToInt(DeviceSequence::length).toArray();
+        return ClpPlan.of(config, lengths, tokens, prefillChunk, allPositions);
     }
 
     /** Final norm and LM head over the wanted rows, a block at a time, each block copied back to the sink. */

@@ -2,15 +2,19 @@ package dev.plt.model.cuda;
 
 import dev.plt.model.config.LoopAttention;
 import dev.plt.model.config.ModelConfig;
+import dev.plt.model.loop.ClpPlan;
+import dev.plt.model.loop.LoopInputs;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Everything the kernels of one pass read about its rows, computed on the host and uploaded in ONE copy:
- * per-row tokens, positions, run starts and carry sources; the G-SWA rows; the attention tasks; and, per
- * layer, the cache addresses each row writes and reads. The decisions the CPU engine makes row by row
- * while it runs ({@code DecoderStack}, {@code GatedWindowAttention}) are made here once:
+ * One pass of a {@link ClpPlan} translated into what the kernels read, computed on the host and uploaded in
+ * ONE copy: per-row tokens, positions, run starts and carry sources (device addresses of each row's input
+ * source); the carry saves as address pairs; the G-SWA rows; the attention tasks; and, per layer, the cache
+ * addresses each row writes and reads. The plan decides rows, inputs and saves; the decisions the CPU
+ * engine makes row by row while it runs ({@code DecoderStack}, {@code GatedWindowAttention}) are made
+ * here once:
  * <ul>
  *   <li>full-cache writes: rows whose loop keeps its own full cache write K/V at slot = position, before
  *       attention, so rows of loops >= 2 in the same pass see loop 1's K/V of their own position;</li>
@@ -28,6 +32,8 @@ final class PassTables {
     private final int[] positions;
     private final int[] runFirstRow;
     private final long[] carrySources;
+    private final float embeddingScale;
+    private final float sourceScale;
     private final int[] windowRows;
     private final int[] ringSlots;
     private final int[] taskRows; // [task][first row, row count]
@@ -42,6 +48,7 @@ final class PassTables {
     private final long[][] ringWriteValues;
     private final long[][] taskKeys;      // [layer][task]: the cache a task attends over
     private final long[][] taskValues;
+    private final int savesBeforeRun;     // saveSources/saveTargets: the saves before the run, then those after
     private final long[] saveSources;
     private final long[] saveTargets;
 
@@ -49,8 +56,9 @@ final class PassTables {
     private final List<Long> offsets = new ArrayList<>();
     private long base;
 
-    private PassTables(PassLayout rows, ModelConfig config) {
-        count = rows.count();
+    private PassTables(ClpPlan.Pass pass, List<DeviceSequence> sequences, ModelConfig config, long previousRows,
+            long savedRows) {
+        count = pass.count();
         layers = config.numLayers();
         tokens = new int[count];
         positions = new int[count];
@@ -61,6 +69,7 @@ final class PassTables {
         List<Integer> window = new ArrayList<>();
         boolean fullWrite = false;
         int ringWriteCount = 0;
+        ClpPlan.Input sourced = null; // the input kind of the rows that read a source (one per pass)
         fullKeys = new long[layers][count];
         fullValues = new long[layers][count];
         ringKeys = new long[layers][count];
@@ -68,17 +77,30 @@ final class PassTables {
         ringWriteKeys = new long[layers][count];
         ringWriteValues = new long[layers][count];
         for (int row = 0; row < count; row++) {
-            DeviceSequence seq = rows.sequence(row);
-            int loop = rows.loop(row);
-            int pos = rows.position(row);
-            tokens[row] = rows.token(row);
+            DeviceSequence seq = sequences.get(pass.sequence(row));
+            int loop = pass.loop(row);
+            int pos = pass.position(row);
+            tokens[row] = pass.token(row);
             positions[row] = pos;
-            runFirstRow[row] = rows.runFirstRow(row);
-            carrySources[row] = rows.carrySource(row);
+            runFirstRow[row] = pass.runStart(row);
+            ClpPlan.Input input = pass.input(row);
+            carrySources[row] = switch (input) {
+                case EMBEDDING -> 0;
+                case CARRY -> seq.carry(loop - 1);
+                case PREVIOUS_ROW, SERIAL_ROW -> rowAddress(previousRows, pass.inputRow(row), config);
+            };
+            if (input != ClpPlan.Input.EMBEDDING) {
+                if (sourced != null && sourced != input && !sameScales(config, sourced, input)) {
+                    throw new IllegalStateException("plt_embed_rows takes one (a, b) per pass, but row " + row
+                            + " reads " + input + " after " + sourced);
+                }
+                sourced = input;
+            }
             ringSlots[row] = pos % slots;
             boolean ownFull = seq.hasOwnFullCache(loop);
             boolean gswa = config.attentionOf(loop) == LoopAttention.SHARED_PLUS_WINDOW;
-            boolean writesRing = gswa && pos > rows.runLastPosition(row) - slots;
+            int runLastPosition = pass.position(pass.runEnd(row) - 1);
+            boolean writesRing = gswa && pos > runLastPosition - slots;
             fullWrite |= ownFull;
             if (gswa) {
                 window.add(row);
@@ -101,6 +123,9 @@ final class PassTables {
                 }
             }
         }
+        ClpPlan.Input scaled = sourced != null ? sourced : ClpPlan.Input.EMBEDDING;
+        embeddingScale = LoopInputs.embeddingScale(config, scaled);
+        sourceScale = LoopInputs.sourceScale(config, scaled);
         anyFullWrite = fullWrite;
         ringWrites = ringWriteCount;
         windowRows = window.stream().mapToInt(Integer::intValue).toArray();
@@ -110,7 +135,7 @@ final class PassTables {
         int longest = 0;
         for (int row = 0; row < count; row++) {
             int[] last = tasks.isEmpty() ? null : tasks.get(tasks.size() - 1);
-            if (last != null && last[1] < rowsPerTask && sameCache(rows, last[0] + last[1] - 1, row)) {
+            if (last != null && last[1] < rowsPerTask && sameCache(pass, sequences, last[0] + last[1] - 1, row)) {
                 last[1]++;
             } else {
                 tasks.add(new int[] {row, 1});
@@ -124,8 +149,8 @@ final class PassTables {
             taskRows[2 * t] = first;
             taskRows[2 * t + 1] = tasks.get(t)[1];
             longest = Math.max(longest, tasks.get(t)[1]);
-            DeviceSequence seq = rows.sequence(first);
-            int owner = seq.cacheOwner(rows.loop(first));
+            DeviceSequence seq = sequences.get(pass.sequence(first));
+            int owner = seq.cacheOwner(pass.loop(first));
             for (int layer = 0; layer < layers; layer++) {
                 taskKeys[layer][t] = seq.fullKeys(owner, layer);
                 taskValues[layer][t] = seq.fullValues(owner, layer);
@@ -133,20 +158,48 @@ final class PassTables {
         }
         maxTaskRows = longest;
 
-        saveSources = rows.carrySaves().stream().mapToLong(s -> s[0]).toArray();
-        saveTargets = rows.carrySaves().stream().mapToLong(s -> s[1]).toArray();
+        savesBeforeRun = pass.savesBeforeRun().size();
+        int saves = savesBeforeRun + pass.savesAfterRun().size();
+        saveSources = new long[saves];
+        saveTargets = new long[saves];
+        for (int i = 0; i < saves; i++) {
+            boolean before = i < savesBeforeRun;
+            ClpPlan.CarrySave save = before
+                    ? pass.savesBeforeRun().get(i)
+                    : pass.savesAfterRun().get(i - savesBeforeRun);
+            saveSources[i] = rowAddress(before ? previousRows : savedRows, save.row(), config);
+            saveTargets[i] = sequences.get(save.sequence()).carry(save.loop());
+        }
         bytes = serialize();
     }
 
-    /** Whether {@code row} is the next row of the task ending at {@code previous}: same sequence, same cache. */
-    private static boolean sameCache(PassLayout rows, int previous, int row) {
-        DeviceSequence seq = rows.sequence(row);
-        return rows.sequence(previous) == seq && previous == row - 1
-                && seq.cacheOwner(rows.loop(previous)) == seq.cacheOwner(rows.loop(row));
+    private static boolean sameScales(ModelConfig config, ClpPlan.Input a, ClpPlan.Input b) {
+        return LoopInputs.embeddingScale(config, a) == LoopInputs.embeddingScale(config, b)
+                && LoopInputs.sourceScale(config, a) == LoopInputs.sourceScale(config, b);
     }
 
-    static PassTables build(PassLayout rows, ModelConfig config) {
-        return new PassTables(rows, config);
+    private static long rowAddress(long rows, int row, ModelConfig config) {
+        return rows + 4L * row * config.hiddenSize();
+    }
+
+    /** Whether {@code row} is the next row of the task ending at {@code previous}: same sequence, same cache. */
+    private static boolean sameCache(ClpPlan.Pass pass, List<DeviceSequence> sequences, int previous, int row) {
+        DeviceSequence seq = sequences.get(pass.sequence(row));
+        return pass.sequence(previous) == pass.sequence(row) && previous == row - 1
+                && seq.cacheOwner(pass.loop(previous)) == seq.cacheOwner(pass.loop(row));
+    }
+
+    /**
+     * The tables of {@code pass} over {@code sequences} (the call's sequences, indexed as in the plan).
+     *
+     * @param previousRows device address of the previous pass's outputs in carried form, {@code [row][d]} f32:
+     *                     what {@link ClpPlan.Input#PREVIOUS_ROW} / {@code SERIAL_ROW} inputs and the saves
+     *                     before the run read
+     * @param savedRows    where this pass's outputs, in carried form, are when the saves after the run copy them
+     */
+    static PassTables build(ClpPlan.Pass pass, List<DeviceSequence> sequences, ModelConfig config, long previousRows,
+            long savedRows) {
+        return new PassTables(pass, sequences, config, previousRows, savedRows);
     }
 
     // Section order in the uploaded block; offsets are kept in `offsets` in this order.
@@ -251,12 +304,22 @@ final class PassTables {
         return address(TASK_ROWS);
     }
 
+    /** The carry saves before the run: {@link #savesBeforeRun()} source and target addresses. */
     long saveSourcesAddress() {
         return address(SAVE_SOURCES);
     }
 
     long saveTargetsAddress() {
         return address(SAVE_TARGETS);
+    }
+
+    /** The carry saves after the run, which follow those before it in the same sections. */
+    long saveSourcesAfterRunAddress() {
+        return address(SAVE_SOURCES) + 8L * savesBeforeRun;
+    }
+
+    long saveTargetsAfterRunAddress() {
+        return address(SAVE_TARGETS) + 8L * savesBeforeRun;
     }
 
     long fullKeysAddress(int layer) {
@@ -315,8 +378,22 @@ final class PassTables {
         return ringWrites;
     }
 
-    int carrySaveCount() {
-        return saveSources.length;
+    int savesBeforeRun() {
+        return savesBeforeRun;
+    }
+
+    int savesAfterRun() {
+        return saveSources.length - savesBeforeRun;
+    }
+
+    /** The kernel's a: the factor of E(x) for rows that read a source (plt_embed_rows; {@link LoopInputs}). */
+    float embeddingScale() {
+        return embeddingScale;
+    }
+
+    /** The kernel's b: the factor of the source. */
+    float sourceScale() {
+        return sourceScale;
     }
 
     // Host copies, for tests.
@@ -331,6 +408,18 @@ final class PassTables {
 
     int[] ringSlots() {
         return ringSlots.clone();
+    }
+
+    long carrySource(int row) {
+        return carrySources[row];
+    }
+
+    long saveSource(int i) {
+        return saveSources[i];
+    }
+
+    long saveTarget(int i) {
+        return saveTargets[i];
     }
 
     long fullKey(int layer, int row) {

@@ -7,20 +7,46 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.plt.model.config.GateInput;
 import dev.plt.model.config.LoopMode;
 import dev.plt.model.config.ModelConfig;
+import dev.plt.model.loop.ClpPlan;
 import dev.plt.model.loop.KvFootprint;
 import dev.plt.model.loop.WindowKvCache;
 import java.nio.ByteBuffer;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
  * The host-side decisions of a pass, against the CPU engine's rules: which rows write which caches, which
- * rows read the shared cache together, where ring slots are. Sequences live on a capturing device, which
- * only hands out addresses.
+ * rows read the shared cache together, where ring slots are, and the plan's inputs and carry saves as
+ * device addresses. Sequences live on a capturing device, which only hands out addresses.
  */
 class PassTablesTest {
+    private static final long PREVIOUS = 0x7000_0000L; // where the previous pass's carried outputs would be
+    private static final long SAVED = 0x9000_0000L;    // where this pass's outputs would be read for saves
+
     private static ModelConfig config(int loops, LoopMode mode, boolean kvShare, boolean gswa, int window) {
+        return config(loops, mode, kvShare, gswa, window, 1f, 1f);
+    }
+
+    private static ModelConfig config(int loops, LoopMode mode, boolean kvShare, boolean gswa, int window, float a,
+            float b) {
         return new ModelConfig("llama", 32, 64, 2, 4, 2, 8, 300, 1e-5f, 10000.0, 4096, false, false, "bfloat16",
-                loops, mode, kvShare, gswa, GateInput.QUERY, window, 1f, 1f, false);
+                loops, mode, kvShare, gswa, GateInput.QUERY, window, a, b, false);
+    }
+
+    /** Pass {@code pass} of the first step of the plan appending {@code tokens} to the sequences. */
+    private static ClpPlan.Pass plannedPass(ModelConfig config, List<DeviceSequence> sequences, List<int[]> tokens,
+            int pass) {
+        int[] lengths = sequences.stream().mapToInt(DeviceSequence::length).toArray();
+        return ClpPlan.of(config, lengths, tokens, 64, true).steps().get(0).passes().get(pass);
+    }
+
+    private static PassTables tables(ModelConfig config, List<DeviceSequence> sequences, List<int[]> tokens,
+            int pass) {
+        return PassTables.build(plannedPass(config, sequences, tokens, pass), sequences, config, PREVIOUS, SAVED);
+    }
+
+    private static long row(long base, int row, ModelConfig config) {
+        return base + 4L * row * config.hiddenSize();
     }
 
     private static DeviceSequence sequence(Gpu gpu, ModelConfig config, int length) {
@@ -35,12 +61,7 @@ class PassTablesTest {
         CapturingGpu gpu = new CapturingGpu();
         DeviceSequence a = sequence(gpu, config, 9);
         DeviceSequence b = sequence(gpu, config, 4);
-        PassLayout rows = new PassLayout(4);
-        rows.set(0, a, 0, 9, 5, 0);
-        rows.set(1, a, 1, 9, 5, a.carry(0));
-        rows.set(2, b, 0, 4, 6, 0);
-        rows.set(3, b, 1, 4, 6, b.carry(0));
-        PassTables t = PassTables.build(rows, config);
+        PassTables t = tables(config, List.of(a, b), List.of(new int[] {5}, new int[] {6}), 0);
         assertArrayEquals(new int[] {0, 2, 2, 2}, t.taskRows(), "one task of L = 2 rows per sequence");
         for (int layer = 0; layer < 2; layer++) {
             assertEquals(a.fullKeys(0, layer), t.taskKey(layer, 0));
@@ -53,6 +74,15 @@ class PassTablesTest {
         assertArrayEquals(new int[] {1, 3}, t.windowRows());
         assertEquals(9 % 4, t.ringSlots()[1]);
         assertEquals(2, t.ringWriteCount());
+        assertArrayEquals(new long[] {0, a.carry(0), 0, b.carry(0)},
+                new long[] {t.carrySource(0), t.carrySource(1), t.carrySource(2), t.carrySource(3)},
+                "loop 1 reads the embedding alone, loop 2 the carry saved at the previous step");
+        assertEquals(0, t.savesBeforeRun());
+        assertEquals(2, t.savesAfterRun(), "loop 1's rows become the carries after the pass");
+        assertEquals(row(SAVED, 0, config), t.saveSource(0));
+        assertEquals(a.carry(0), t.saveTarget(0));
+        assertEquals(row(SAVED, 2, config), t.saveSource(1));
+        assertEquals(b.carry(0), t.saveTarget(1));
     }
 
     @Test
@@ -61,11 +91,7 @@ class PassTablesTest {
         ModelConfig config = config(2, LoopMode.PARALLEL, true, true, window);
         CapturingGpu gpu = new CapturingGpu();
         DeviceSequence seq = sequence(gpu, config, 10);
-        PassLayout rows = new PassLayout(6);
-        for (int j = 0; j < 6; j++) {
-            rows.set(j, seq, 1, 10 + j, 1, 0);
-        }
-        PassTables t = PassTables.build(rows, config);
+        PassTables t = tables(config, List.of(seq), List.of(new int[] {1, 1, 1, 1, 1, 1}), 1);
         WindowKvCache cpuRing = new WindowKvCache(config.kvDim(), window);
         for (int j = 0; j < 6; j++) {
             boolean lastWindow = j >= 6 - (window + 1);
@@ -75,6 +101,14 @@ class PassTablesTest {
         assertEquals(3, t.ringWriteCount());
         int rowsPerTask = LaunchMath.attendRowsPerTask(config.groupSize(), config.headDim());
         assertEquals((6 + rowsPerTask - 1) / rowsPerTask, t.taskCount());
+        assertEquals(seq.carry(0), t.carrySource(0), "the first new position reads the saved carry");
+        for (int j = 1; j < 6; j++) {
+            assertEquals(row(PREVIOUS, j - 1, config), t.carrySource(j), "loop 1's output one position back");
+        }
+        assertEquals(1, t.savesBeforeRun());
+        assertEquals(0, t.savesAfterRun());
+        assertEquals(row(PREVIOUS, 5, config), t.saveSource(0), "loop 1's last new position becomes the carry");
+        assertEquals(seq.carry(0), t.saveTarget(0));
     }
 
     @Test
@@ -83,11 +117,7 @@ class PassTablesTest {
         ModelConfig config = config(3, LoopMode.PARALLEL, false, true, 3);
         CapturingGpu gpu = new CapturingGpu();
         DeviceSequence seq = sequence(gpu, config, 5);
-        PassLayout rows = new PassLayout(3);
-        for (int loop = 0; loop < 3; loop++) {
-            rows.set(loop, seq, loop, 5, 1, loop == 0 ? 0 : seq.carry(loop - 1));
-        }
-        PassTables t = PassTables.build(rows, config);
+        PassTables t = tables(config, List.of(seq), List.of(new int[] {1}), 0);
         assertArrayEquals(new int[] {0, 1, 1, 1, 2, 1}, t.taskRows());
         for (int loop = 0; loop < 3; loop++) {
             assertEquals(seq.fullKeys(loop, 1), t.taskKey(1, loop));
@@ -102,11 +132,7 @@ class PassTablesTest {
         ModelConfig config = config(2, LoopMode.PARALLEL, true, true, 3);
         CapturingGpu gpu = new CapturingGpu();
         DeviceSequence seq = sequence(gpu, config, 0);
-        PassLayout rows = new PassLayout(3);
-        for (int j = 0; j < 3; j++) {
-            rows.set(j, seq, 0, j, 40 + j, 0);
-        }
-        PassTables t = PassTables.build(rows, config);
+        PassTables t = tables(config, List.of(seq), List.of(new int[] {40, 41, 42}), 0);
         long base = 0x10000;
         t.placeAt(base);
         ByteBuffer bytes = t.bytes();
@@ -117,6 +143,25 @@ class PassTablesTest {
             assertEquals(j, bytes.getInt((int) (t.positionsAddress() - base) + 4 * j));
             assertEquals(seq.fullKeys(0, 1), bytes.getLong((int) (t.fullKeysAddress(1) - base) + 8 * j));
         }
+    }
+
+    @Test
+    void kernelScalesComeFromTheClpRule() {
+        ModelConfig plt = config(2, LoopMode.PARALLEL, true, true, 3, 0.707f, 0.053f);
+        DeviceSequence seq = sequence(new CapturingGpu(), plt, 3);
+        PassTables decode = tables(plt, List.of(seq), List.of(new int[] {1}), 0);
+        assertEquals(0.707f, decode.embeddingScale());
+        assertEquals(0.053f, decode.sourceScale());
+        PassTables prefillLoop2 = tables(plt, List.of(seq), List.of(new int[] {1, 2, 3}), 1);
+        assertEquals(0.707f, prefillLoop2.embeddingScale());
+        assertEquals(0.053f, prefillLoop2.sourceScale());
+
+        ModelConfig serial = config(2, LoopMode.SERIAL, true, true, 3, 0.707f, 0.053f);
+        DeviceSequence serialSeq = sequence(new CapturingGpu(), serial, 3);
+        PassTables serialLoop2 = tables(serial, List.of(serialSeq), List.of(new int[] {1}), 1);
+        assertEquals(0f, serialLoop2.embeddingScale(), "a serial loop consumes loop 1's output unscaled");
+        assertEquals(1f, serialLoop2.sourceScale());
+        assertEquals(row(PREVIOUS, 0, serial), serialLoop2.carrySource(0), "at the same position");
     }
 
     @Test

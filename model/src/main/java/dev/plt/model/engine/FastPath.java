@@ -3,15 +3,15 @@ package dev.plt.model.engine;
 import dev.plt.model.config.ModelConfig;
 import dev.plt.model.kernels.EnginePool;
 import dev.plt.model.kernels.Kernels;
-import dev.plt.model.loop.ClpScheduler;
+import dev.plt.model.loop.ClpPlan;
 import dev.plt.model.loop.SequenceState;
 import dev.plt.model.weights.ModelWeights;
 import java.util.List;
 
 /**
  * The production path: KV caches laid out by KV sharing, CLP decode steps, batched kernels on the
- * engine's own thread pool. Long prompts are prefilled in chunks of {@code prefillChunk} positions so
- * activations stay bounded; chunking does not change any result.
+ * engine's own thread pool. Each call is scheduled by a {@link ClpPlan} (long prompts in chunks of
+ * {@code prefillChunk} positions, so activations stay bounded) and executed by the {@link PlanExecutor}.
  */
 public final class FastPath implements ForwardPath {
     /** Rows of logits computed per LM-head multiply: enough to read the head once for many rows. */
@@ -20,7 +20,7 @@ public final class FastPath implements ForwardPath {
     private final ModelConfig config;
     private final ModelWeights weights;
     private final Kernels kernels;
-    private final ClpScheduler scheduler;
+    private final PlanExecutor executor;
     private final int prefillChunk;
 
     public FastPath(ModelConfig config, ModelWeights weights, Kernels kernels, EnginePool pool, int prefillChunk) {
@@ -30,7 +30,7 @@ public final class FastPath implements ForwardPath {
         this.config = config;
         this.weights = weights;
         this.kernels = kernels;
-        this.scheduler = new ClpScheduler(config, weights, kernels, new DecoderStack(config, weights, kernels, pool));
+        this.executor = new PlanExecutor(config, weights, kernels, new DecoderStack(config, weights, kernels, pool));
         this.prefillChunk = prefillChunk;
     }
 
@@ -56,42 +56,31 @@ public final class FastPath implements ForwardPath {
 
     @Override
     public void append(List<Sequence> sequences, List<int[]> tokens, boolean allPositions, LogitsSink sink) {
-        int longest = PrefillChunk.longest(tokens);
-        for (int chunkStart = 0; chunkStart < longest; chunkStart += prefillChunk) {
-            PrefillChunk chunk = PrefillChunk.of(tokens, chunkStart, prefillChunk);
-            List<SequenceState> states = chunk.members().stream()
-                    .map(s -> ((FastSequence) sequences.get(s)).state).toList();
-            int[] firstPosition = states.stream().mapToInt(SequenceState::length).toArray();
-            float[][] lastLoop = scheduler.append(states, chunk.tokens());
-            emitLogits(chunk.members(), tokens, chunkStart, firstPosition, lastLoop, allPositions, sink);
+        List<SequenceState> states = sequences.stream().map(s -> ((FastSequence) s).state).toList();
+        int[] lengths = states.stream().mapToInt(SequenceState::length).toArray();
+        for (ClpPlan.Step step : ClpPlan.of(config, lengths, tokens, prefillChunk, allPositions).steps()) {
+            float[] lastLoop = executor.run(step, states);
+            emitLogits(step, lastLoop, sink);
         }
     }
 
-    /** Final norm and LM head over the rows the caller wants, LOGIT_BLOCK rows per multiply. */
-    private void emitLogits(List<Integer> members, List<int[]> tokens, int chunkStart, int[] firstPosition,
-            float[][] lastLoop, boolean allPositions, LogitsSink sink) {
+    /** Final norm and LM head over the step's logit rows, LOGIT_BLOCK rows per multiply. */
+    private void emitLogits(ClpPlan.Step step, float[] lastLoop, LogitsSink sink) {
         int d = config.hiddenSize();
         int vocab = config.vocabSize();
+        ClpPlan.Pass last = step.lastPass();
         float[] normed = new float[LOGIT_BLOCK * d];
         float[] logits = new float[LOGIT_BLOCK * vocab];
         int[] blockSequence = new int[LOGIT_BLOCK];
         int[] blockPosition = new int[LOGIT_BLOCK];
         int filled = 0;
-        for (int m = 0; m < members.size(); m++) {
-            int s = members.get(m);
-            int rowsHere = lastLoop[m].length / d;
-            boolean holdsLast = chunkStart + rowsHere == tokens.get(s).length;
-            for (int j = 0; j < rowsHere; j++) {
-                if (!allPositions && !(holdsLast && j == rowsHere - 1)) {
-                    continue;
-                }
-                kernels.rmsnorm(lastLoop[m], j * d, weights.finalNorm(), config.rmsNormEps(), normed, filled * d, d);
-                blockSequence[filled] = s;
-                blockPosition[filled] = firstPosition[m] + j;
-                if (++filled == LOGIT_BLOCK) {
-                    flush(normed, logits, filled, blockSequence, blockPosition, sink);
-                    filled = 0;
-                }
+        for (int row : step.logitRows()) {
+            kernels.rmsnorm(lastLoop, row * d, weights.finalNorm(), config.rmsNormEps(), normed, filled * d, d);
+            blockSequence[filled] = last.sequence(row);
+            blockPosition[filled] = last.position(row);
+            if (++filled == LOGIT_BLOCK) {
+                flush(normed, logits, filled, blockSequence, blockPosition, sink);
+                filled = 0;
             }
         }
         if (filled > 0) {

@@ -1,19 +1,21 @@
 package dev.plt.model.engine;
 
+import dev.plt.model.loop.ClpPlan;
 import dev.plt.model.loop.SequenceState;
+import java.util.List;
 
 /**
- * The rows of one forward pass through the decoder stack. A row is one (sequence, loop, position);
- * a prefill pass holds many positions of one loop, a CLP decode pass holds the L loops of one
- * position for every sequence. Rows of the same (sequence, loop) must be contiguous and in
- * ascending position order, which is how windowed attention finds K/V computed in this very pass.
+ * The rows of one forward pass through the decoder stack, as the CPU engine holds them: a
+ * {@link ClpPlan.Pass} with each row's sequence state and residual stream. A row is one (sequence, loop,
+ * position); rows of the same (sequence, loop) are contiguous and in ascending position order (a run),
+ * which is how windowed attention finds K/V computed in this very pass.
  */
 public final class PassRows {
     final int count;
     final SequenceState[] sequence;
     final int[] loop;
     final int[] position;
-    final int[] runStart; // index of the first row of this row's (sequence, loop) run
+    final int[] runStart; // index of the first row of this row's run
     /** Residual stream, {@code [count][hiddenSize]}: the loop inputs B^l going in, h^l coming out. */
     public final float[] hidden;
 
@@ -26,7 +28,22 @@ public final class PassRows {
         this.hidden = new float[count * hiddenSize];
     }
 
-    /** Declares row {@code row}; its input goes in {@link #hidden} at {@code row * hiddenSize}. */
+    /** The rows of a planned pass over {@code states} (the call's sequences, indexed as in the plan). */
+    public static PassRows of(ClpPlan.Pass pass, List<SequenceState> states, int hiddenSize) {
+        PassRows rows = new PassRows(pass.count(), hiddenSize);
+        for (int row = 0; row < pass.count(); row++) {
+            rows.sequence[row] = states.get(pass.sequence(row));
+            rows.loop[row] = pass.loop(row);
+            rows.position[row] = pass.position(row);
+            rows.runStart[row] = pass.runStart(row);
+        }
+        return rows;
+    }
+
+    /**
+     * Declares row {@code row} by hand (benchmarks); the engine's passes come from {@link #of}. Its input
+     * goes in {@link #hidden} at {@code row * hiddenSize}.
+     */
     public void set(int row, SequenceState seq, int loopIndex, int pos) {
         sequence[row] = seq;
         loop[row] = loopIndex;
