@@ -30,6 +30,16 @@ public final class ExactMatchScorer implements SampleScorer {
         this.filters = new LinkedHashMap<>(filtersByMetric);
     }
 
+    /** The exact_match options. */
+    public ExactMatch match() {
+        return match;
+    }
+
+    /** The filters, in lm-eval's order. */
+    public List<RegexFilter> regexFilters() {
+        return List.copyOf(filters.values());
+    }
+
     @Override
     public Map<String, Aggregation> metrics() {
         Map<String, Aggregation> m = new LinkedHashMap<>();
