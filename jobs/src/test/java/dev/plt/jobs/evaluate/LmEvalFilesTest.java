@@ -185,6 +185,11 @@ class LmEvalFilesTest {
         assertEquals(weighted / 114, groups.at("/mmlu/acc/value").doubleValue(), 1e-12);
         assertEquals(run.metrics.at("/metrics/acc/value").doubleValue(), groups.at("/mmlu/acc/value").doubleValue(),
                 1e-12, "the size-weighted mean is the micro average");
+        // the headline (metrics.json's metrics) is lm-eval's mmlu line, stderr and all; the plain mean is labelled
+        assertEquals(groups.at("/mmlu/acc"), run.metrics.at("/metrics/acc"), "the headline is the mmlu group");
+        assertEquals(114, run.metrics.at("/metrics_plain_mean_over_samples/acc/n").intValue());
+        assertEquals(run.metrics.at("/metrics/acc/value").doubleValue(),
+                run.metrics.at("/metrics_plain_mean_over_samples/acc/value").doubleValue(), 1e-12);
         assertTrue(groups.at("/mmlu/acc/stderr").isNumber());
     }
 
