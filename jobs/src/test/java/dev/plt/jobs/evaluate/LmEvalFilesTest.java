@@ -151,6 +151,7 @@ class LmEvalFilesTest {
             assertEquals(" - " + subject, run.results.at("/results/" + leaf.name + "/alias").textValue());
             assertEquals(subject, run.results.at("/configs/" + leaf.name + "/task_alias").textValue());
             assertEquals(0, run.results.at("/n-shot/" + leaf.name).intValue(), "lm-eval's mmlu default: 0-shot");
+            assertEquals(1.0, run.results.at("/versions/" + leaf.name).doubleValue(), "_default_template_yaml's version");
             int inFile = MmluCsv.read(datasets.resolve("mmlu/test/" + subject + "_test.csv")).size();
             rows += inFile;
             assertEquals(inFile, run.results.at("/n-samples/" + leaf.name + "/original").intValue());
