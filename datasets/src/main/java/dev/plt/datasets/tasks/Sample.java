@@ -16,10 +16,11 @@ import java.util.Objects;
  * @param choices  for multiple choice, the choice texts as lm-eval's {@code doc_to_choice} gives them
  *                 (no leading space: {@code acc_norm} divides by their length); empty otherwise
  * @param gold     for multiple choice, the index of the right choice; -1 otherwise
- * @param target   the reference answer as text (the gold choice, the GSM8K number); null for perplexity
+ * @param target   the reference answer as text (the gold choice; for GSM8K the whole solution, lm-eval's
+ *                 doc_to_target); null for perplexity
  * @param subject  the MMLU subject, for the per-subject breakdown; null for tasks without subjects
  * @param display  one short line that identifies the sample in a report (the question, shortened)
- * @param invalid  why the sample's data cannot be scored (a GSM8K reference without its {@code #### N}),
+ * @param invalid  why the sample's data cannot be scored (a GSM8K reference without its {@code "#### "}),
  *                 or null: an evaluation reports it as an {@code invalid_input} error instead of asking
  *                 the model and counting a wrong answer
  */

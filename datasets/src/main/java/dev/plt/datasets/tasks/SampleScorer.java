@@ -15,6 +15,24 @@ public interface SampleScorer extends Serializable {
     /** @param responses one per request of {@code sample}, in the same order */
     SampleScore score(Sample sample, List<Response> responses);
 
+    /** lm-eval's filters, in its order: {@link LmEvalKey#NO_FILTER} unless the scorer extracts answers itself. */
+    default List<String> filters() {
+        return List.of(LmEvalKey.NO_FILTER);
+    }
+
+    /** lm-eval's (metric, filter) name of one of {@link #metrics()}; by default the metric, unfiltered. */
+    default LmEvalKey lmEvalKey(String metric) {
+        return new LmEvalKey(metric, LmEvalKey.NO_FILTER);
+    }
+
+    /**
+     * A generated answer after one of this scorer's own {@link #filters()} (lm-eval's {@code filtered_resps});
+     * only scorers that declare filters answer.
+     */
+    default String filtered(String filter, Sample sample, String response) {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " has no filter " + filter);
+    }
+
     /** Guards the request/response pairing every scorer relies on. */
     static void requireOnePerRequest(Sample sample, List<Response> responses) {
         if (responses.size() != sample.requests().size()) {

@@ -19,4 +19,9 @@ public interface SampleSource extends Serializable {
     default List<dev.plt.datasets.tasks.metrics.TaskGroup> groups() {
         return List.of();
     }
+
+    /** lm-eval's version of the task definition this source follows ({@code metadata.version}), or null. */
+    default Number lmEvalVersion() {
+        return null;
+    }
 }

@@ -41,6 +41,6 @@ public record Task(String name, RequestType requestType, SampleSource source, Sa
     }
 
     public TaskAccumulator newAccumulator() {
-        return new TaskAccumulator(name, metrics());
+        return new TaskAccumulator(name, metrics(), source.groups());
     }
 }

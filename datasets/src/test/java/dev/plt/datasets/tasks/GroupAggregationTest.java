@@ -46,6 +46,39 @@ class GroupAggregationTest {
         return Math.sqrt(num / (total - sizes.length) / total);
     }
 
+    /**
+     * MMLU's headline (metrics.json's metrics, the console table, the report) is lm-eval's mmlu line: the
+     * outermost group over the category groups, not the plain mean over samples, which is kept beside it.
+     */
+    @Test
+    void aGroupedTasksHeadlineIsItsOutermostGroup() {
+        List<TaskGroup> groups = List.of(new TaskGroup("stem", List.of("abstract_algebra")),
+                new TaskGroup("other", List.of("anatomy")), new TaskGroup("mmlu", List.of("stem", "other")));
+        TaskAccumulator acc = new TaskAccumulator("mmlu", ACC, groups);
+        int[][] hits = {{1, 0, 0, 1}, {1, 1, 1, 0, 1, 1, 0, 1, 1, 1}};
+        String[] subjects = {"abstract_algebra", "anatomy"};
+        for (int s = 0; s < 2; s++) {
+            for (int i = 0; i < hits[s].length; i++) {
+                acc.add(new SampleScore(subjects[s] + i, subjects[s], Map.of("acc", MetricValue.of(hits[s][i])), ""));
+            }
+        }
+        TaskResult r = acc.result();
+        MetricResult headline = r.metrics().get("acc");
+        MetricResult mmlu = GroupAggregation.aggregate(r, ACC, groups).get("mmlu").get("acc");
+        assertEquals(mmlu, headline);
+        // by hand: stderr of 0.5 over 4 samples = sqrt(1/3)/2, of 0.8 over 10 = sqrt(0.16 * 10 / 9)/sqrt(10)
+        double se1 = Math.sqrt(4.0 / 3 * 0.25) / 2;
+        double se2 = Math.sqrt(10.0 / 9 * 0.16) / Math.sqrt(10);
+        assertEquals(pooled(new double[] {se1, se2}, new long[] {4, 10}), headline.stderr(), 1e-12, "pooled");
+        assertEquals(10.0 / 14, headline.value(), 1e-12);
+        MetricResult plain = r.sampleMean().get("acc");
+        assertEquals(10.0 / 14, plain.value(), 1e-12);
+        assertEquals(Math.sqrt(14.0 / 13 * (10.0 / 14) * (4.0 / 14)) / Math.sqrt(14), plain.stderr(), 1e-12,
+                "the plain mean's stderr: over all 14 samples");
+        assertTrue(Math.abs(plain.stderr() - headline.stderr()) > 1e-4, "the two differ");
+        assertTrue(new TaskAccumulator("t", ACC).result().sampleMean().isEmpty(), "no groups: the plain mean is the headline");
+    }
+
     @Test
     void aGroupIsTheSizeWeightedMeanWithThePooledStderr() {
         Map<String, int[]> hits = new LinkedHashMap<>();

@@ -54,7 +54,7 @@ class TaskRegistryTest {
         assertEquals(0, source.numFewshot(), "lm-eval's mmlu is 0-shot");
         Gsm8kSource gsm8k = (Gsm8kSource) registry.create("gsm8k").source();
         assertEquals(datasets.resolve("gsm8k/test.jsonl").toString(), gsm8k.evalFile());
-        assertEquals(List.of("Question:", "\n\n"), gsm8k.until());
+        assertEquals(List.of("Question:", "</s>", "<|im_end|>"), gsm8k.until());
         assertEquals(Optional.of("data_dir"), registry.dataOption("mmlu"));
         assertEquals(Optional.of("eval_file"), registry.dataOption("gsm8k"));
         assertEquals(Optional.empty(), registry.dataOption("multihop"));
@@ -181,10 +181,10 @@ class TaskRegistryTest {
     }
 
     @Test
-    void gsm8kFileDeclaresTheStrictAndLastNumberPatterns() throws Exception {
+    void gsm8kFileDeclaresLmEvalsStrictAndFlexibleFilters() throws Exception {
         Task gsm8k = roundTrip(registry.create("gsm8k"));
         Sample sample = new Sample("g", Map.of(), List.of(new GenerateUntilRequest("Q", List.of("\n\n"), 8)),
-                List.of(), -1, "1234.50", null, "g");
+                List.of(), -1, "It costs 1,234.50\n#### 1,234.50", null, "g");
         SampleScore score = gsm8k.score(sample, List.of(Response.generation(" It costs $1,234.50.")));
         assertEquals(0.0, score.metrics().get("exact_match_strict").value());
         assertEquals(1.0, score.metrics().get("exact_match_flexible").value());

@@ -61,7 +61,15 @@ public final class HtmlReport {
         html.append("<h2>Metrics</h2>\n<table id=\"metrics\"><tr><th>metric</th><th>value</th><th>stderr</th>")
                 .append("<th>n</th></tr>\n");
         r.metrics().metrics().forEach((name, m) -> html.append(metricRow(name, m)));
-        html.append("</table>\n<p>").append(r.metrics().samples()).append(" samples scored, ").append(r.errors())
+        r.metrics().sampleMean().forEach((name, m) -> html.append(metricRow(name + " (plain mean over samples)", m)));
+        html.append("</table>\n");
+        if (!r.metrics().sampleMean().isEmpty()) {
+            html.append("<p class=\"note\">").append(escape(String.join(", ", r.metrics().sampleMean().keySet())))
+                    .append(": lm-eval's ").append(escape(r.task())).append(" group, the size-weighted mean of its")
+                    .append(" groups with their pooled standard error, as lm-eval reports it; the plain mean over")
+                    .append(" samples is listed below it for comparison.</p>\n");
+        }
+        html.append("<p>").append(r.metrics().samples()).append(" samples scored, ").append(r.errors())
                 .append(" errors.</p>\n");
 
         List<SampleOutcome> scored = r.samples().stream().filter(s -> s.score() != null).toList();

@@ -3,12 +3,15 @@ package dev.plt.jobs.evaluate;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import dev.plt.datasets.tasks.GenerateUntilRequest;
+import dev.plt.datasets.tasks.LmEvalKey;
 import dev.plt.datasets.tasks.Sample;
 import dev.plt.datasets.tasks.Task;
 import dev.plt.datasets.tasks.metrics.Aggregation;
 import dev.plt.datasets.tasks.metrics.GroupAggregation;
 import dev.plt.datasets.tasks.metrics.MetricResult;
 import dev.plt.datasets.tasks.metrics.TaskGroup;
+import dev.plt.datasets.tasks.scoring.ExactMatchScorer;
+import dev.plt.datasets.tasks.scoring.RegexFilter;
 import dev.plt.jobs.output.OutputLocation;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -49,12 +52,15 @@ import java.util.TreeMap;
  * one subtask {@code <task>_<subject>} per subject (alias {@code " - <subject>"}), {@code groups} the task,
  * {@code group_subtasks} the task's subtasks, and each subtask gets its own config, {@code n-samples},
  * task hash and samples file. Any other task is one standalone task ({@code group_subtasks}:
- * {@code {task: []}}). Every metric has filter {@code none}: {@code acc,none}, {@code acc_stderr,none};
- * GSM8K's two extractions are plt's metrics {@code exact_match_strict} and {@code exact_match_flexible}
- * (lm-eval: {@code exact_match,strict-match} and {@code exact_match,flexible-extract}). The values are
- * those of {@code metrics.json}, bit for bit.
+ * {@code {task: []}}). Each metric is keyed by lm-eval's metric and filter name ({@link LmEvalKey}):
+ * {@code acc,none}, {@code acc_stderr,none} for tasks without filters; GSM8K's plt metrics
+ * {@code exact_match_strict} and {@code exact_match_flexible} are lm-eval's {@code exact_match,strict-match}
+ * and {@code exact_match,flexible-extract} (with {@code exact_match_stderr,strict-match}, ...), and its config
+ * carries lm-eval's {@code filter_list} and exact_match options. The values are those of {@code metrics.json},
+ * bit for bit.
  *
- * <p><b>What differs.</b> {@code versions}: plt's task definitions carry no version, so null.
+ * <p><b>What differs.</b> {@code versions}: the lm-eval version of the task definition plt follows
+ * ({@link dev.plt.datasets.tasks.SampleSource#lmEvalVersion()}: gsm8k 3.0), null for the others.
  * Stderrs are lm-eval's {@code mean_stderr} for means over at least two samples, else {@code "N/A"}
  * (the perplexities: lm-eval bootstraps them, plt does not); MMLU's group entry has lm-eval's size-weighted
  * mean and pooled stderr (over its four categories, {@link #groupMetrics}), but the categories themselves are
@@ -172,7 +178,7 @@ public final class LmEvalResults {
         Map<String, Object> nSamples = new LinkedHashMap<>();
         for (Leaf leaf : leaves) {
             configs.put(leaf.name(), config(task, leaf, numFewshot, options));
-            versions.put(leaf.name(), null);
+            versions.put(leaf.name(), task.source().lmEvalVersion());
             nShot.put(leaf.name(), numFewshot);
             hib.put(leaf.name(), higherIsBetter);
             Map<String, Object> counts = new LinkedHashMap<>();
@@ -241,7 +247,7 @@ public final class LmEvalResults {
         return metrics;
     }
 
-    /** One {@code results} entry: alias, then each metric and its stderr under {@code "name,none"} keys. */
+    /** One {@code results} entry: alias, then each metric and its stderr under {@code "metric,filter"} keys. */
     static Map<String, Object> entry(Task task, String alias, Map<String, MetricResult> metrics) {
         Map<String, Object> entry = new LinkedHashMap<>();
         entry.put("alias", alias);
@@ -250,9 +256,10 @@ public final class LmEvalResults {
             if (m == null || m.count() == 0) {
                 continue; // no sample was scored: there is no value to report
             }
-            entry.put(metric + "," + LmEvalSamples.FILTER, m.value());
+            LmEvalKey key = task.scorer().lmEvalKey(metric);
+            entry.put(key.key(), m.value());
             Object stderr = Double.isFinite(m.stderr()) ? (Object) m.stderr() : "N/A";
-            entry.put(metric + "_stderr," + LmEvalSamples.FILTER, stderr);
+            entry.put(key.stderrKey(), stderr);
         }
         return entry;
     }
@@ -267,18 +274,27 @@ public final class LmEvalResults {
         config.put("output_type", outputType(task, leaf.outcomes()));
         config.put("repeats", 1);
         config.put("num_fewshot", numFewshot);
-        List<Object> metricList = new ArrayList<>();
+        Map<String, Map<String, Object>> metricList = new LinkedHashMap<>();
         task.metrics().forEach((metric, aggregation) -> {
+            String name = task.scorer().lmEvalKey(metric).metric(); // one entry for all filters, as lm-eval's
             Map<String, Object> m = new LinkedHashMap<>();
-            m.put("metric", metric);
+            m.put("metric", name);
             m.put("aggregation", aggregationName(aggregation));
             m.put("higher_is_better", higherIsBetter(aggregation));
-            metricList.add(m);
+            if (task.scorer() instanceof ExactMatchScorer em) {
+                m.put("ignore_case", em.match().ignoreCase());
+                m.put("ignore_punctuation", em.match().ignorePunctuation());
+                m.put("regexes_to_ignore", em.match().regexesToIgnore());
+            }
+            metricList.putIfAbsent(name, m);
         });
-        config.put("metric_list", metricList);
+        config.put("metric_list", new ArrayList<>(metricList.values()));
         if (!leaf.outcomes().isEmpty()
                 && leaf.outcomes().get(0).sample().requests().get(0) instanceof GenerateUntilRequest g) {
             config.put("generation_kwargs", LmEvalSamples.generationKwargs(g));
+        }
+        if (task.scorer() instanceof ExactMatchScorer em) {
+            config.put("filter_list", filterList(em.regexFilters()));
         }
         config.put("should_decontaminate", false);
         Map<String, Object> metadata = new LinkedHashMap<>();
@@ -286,6 +302,24 @@ public final class LmEvalResults {
         metadata.put("plt_options", options);
         config.put("metadata", metadata);
         return config;
+    }
+
+    /** lm-eval's {@code filter_list}: per filter, its regex step then take_first. */
+    static List<Object> filterList(List<RegexFilter> filters) {
+        List<Object> list = new ArrayList<>();
+        for (RegexFilter f : filters) {
+            Map<String, Object> regex = new LinkedHashMap<>();
+            regex.put("function", "regex");
+            if (f.groupSelect() != 0) {
+                regex.put("group_select", f.groupSelect());
+            }
+            regex.put("regex_pattern", f.regex());
+            Map<String, Object> entry = new LinkedHashMap<>();
+            entry.put("name", f.name());
+            entry.put("filter", List.of(regex, Map.of("function", "take_first")));
+            list.add(entry);
+        }
+        return list;
     }
 
     /** {@code config}: how the run was made, as {@code simple_evaluate} records it. */
@@ -330,9 +364,11 @@ public final class LmEvalResults {
         };
     }
 
+    /** Per lm-eval metric name (one for all its filters). */
     static Map<String, Object> higherIsBetter(Task task) {
         Map<String, Object> out = new LinkedHashMap<>();
-        task.metrics().forEach((metric, aggregation) -> out.put(metric, higherIsBetter(aggregation)));
+        task.metrics().forEach((metric, aggregation) ->
+                out.putIfAbsent(task.scorer().lmEvalKey(metric).metric(), higherIsBetter(aggregation)));
         return out;
     }
 

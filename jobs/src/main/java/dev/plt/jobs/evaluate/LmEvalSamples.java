@@ -1,11 +1,13 @@
 package dev.plt.jobs.evaluate;
 
 import dev.plt.datasets.tasks.GenerateUntilRequest;
+import dev.plt.datasets.tasks.LmEvalKey;
 import dev.plt.datasets.tasks.LoglikelihoodRequest;
 import dev.plt.datasets.tasks.LoglikelihoodRollingRequest;
 import dev.plt.datasets.tasks.Request;
 import dev.plt.datasets.tasks.Response;
 import dev.plt.datasets.tasks.Sample;
+import dev.plt.datasets.tasks.SampleScorer;
 import dev.plt.datasets.tasks.Task;
 import dev.plt.datasets.tasks.metrics.Aggregation;
 import dev.plt.datasets.tasks.metrics.MetricValue;
@@ -16,46 +18,54 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * lm-eval's {@code samples_<task>_<timestamp>.jsonl}: one JSON object a line per evaluated document, in
- * document order, with lm-eval's fields (see {@link LmEvalResults} for the version followed):
+ * lm-eval's {@code samples_<task>_<timestamp>.jsonl}: one JSON object a line per evaluated document and
+ * filter, as lm-eval's evaluator logs them: for each of the task's filters in its order, every document in
+ * document order (GSM8K: all {@code strict-match} lines, then all {@code flexible-extract} lines), with
+ * lm-eval's fields (see {@link LmEvalResults} for the version followed):
  * <ul>
  *   <li>{@code doc_id}: the document's index in its (sub)task, from 0;</li>
  *   <li>{@code doc}: the document's source fields ({@link Sample#doc()}: plt's, all strings, not the
  *       Hugging Face row lm-eval would hold);</li>
  *   <li>{@code target}: as lm-eval's {@code doc_to_target}: the gold choice's index (an integer) for
- *       multiple choice, the reference answer for generation (for GSM8K the number after {@code ####},
- *       where lm-eval's gsm8k task has the whole solution and strips it in its metric), the document for
- *       perplexity; null for a sample whose data has no usable reference;</li>
+ *       multiple choice, the reference answer for generation (for GSM8K the whole solution, which
+ *       exact_match reduces to its number), the document for perplexity; null where the data has none;</li>
  *   <li>{@code arguments}: each request's arguments as {@code {"gen_args_<i>": {"arg_<j>": ...}}}: (context,
  *       continuation) for log-likelihood, (context, generation settings) for generation, (document) for
  *       rolling log-likelihood;</li>
  *   <li>{@code resps}: per request, the list of its answers (one: no repeats), each as Python prints it:
  *       {@code ["-4.25", "False"]} (log-likelihood, greedy), {@code "text"} or {@code "-123.5"};
  *       generated text is cut at the first stop string, as lm-eval's models return it;</li>
- *   <li>{@code filtered_resps}: per request, the answer after the task's filter; plt's tasks have one
- *       filter, lm-eval's {@code "none"} (take the first answer);</li>
- *   <li>{@code filter}, {@code metrics}: the filter's name and the names of the metrics in this line;</li>
+ *   <li>{@code filtered_resps}: per request, the answer after this line's filter: lm-eval's {@code "none"}
+ *       (take the first answer) unless the task declares its own ({@link SampleScorer#filters()}: GSM8K's
+ *       regex filters, whose answer is a string, {@code "[invalid]"} when nothing matched);</li>
+ *   <li>{@code filter}, {@code metrics}: the filter's name and lm-eval's names of the metrics computed on
+ *       its answers ({@link SampleScorer#lmEvalKey}: GSM8K's {@code exact_match});</li>
  *   <li>{@code doc_hash}, {@code prompt_hash}, {@code target_hash}: {@code hash_string} (SHA-256 hex of
  *       UTF-8) of {@code json.dumps(doc, indent=2, ensure_ascii=False)}, of the first request's first
  *       argument (the prompt), and of {@code str(target)} ({@code "None"} for null);</li>
- *   <li>each metric's value by name: a number for a mean (0.0 or 1.0 for accuracies), a pair
+ *   <li>each of those metrics' value by name: a number for a mean (0.0 or 1.0 for accuracies), a pair
  *       {@code [log-likelihood, words or bytes]} for the perplexities, as lm-eval's per-document items.</li>
  * </ul>
  * plt adds {@code sample_id} (the key of the {@code samples/} table) and, for a sample that failed,
  * {@code error} and {@code error_kind}; such a line has empty {@code resps} and no metric values.
  */
 public final class LmEvalSamples {
-    /** The filter every plt task applies, in lm-eval's name: take the first answer of each request. */
-    public static final String FILTER = "none";
+    /** lm-eval's Hugging Face model's {@code max_gen_toks} when a task's generation_kwargs set none. */
+    static final int DEFAULT_MAX_GEN_TOKENS = 256;
 
     private LmEvalSamples() {
     }
 
-    /** The lines of one (sub)task's file, {@code doc_id} counting from 0 in the order given. */
+    /**
+     * The lines of one (sub)task's file: per filter, {@code doc_id} counting from 0 in the order given.
+     */
     public static List<Map<String, Object>> lines(Task task, List<SampleOutcome> outcomes) {
-        List<Map<String, Object>> lines = new ArrayList<>(outcomes.size());
-        for (int i = 0; i < outcomes.size(); i++) {
-            lines.add(line(task, i, outcomes.get(i)));
+        List<String> filters = task.scorer().filters();
+        List<Map<String, Object>> lines = new ArrayList<>(outcomes.size() * filters.size());
+        for (String filter : filters) {
+            for (int i = 0; i < outcomes.size(); i++) {
+                lines.add(line(task, filter, i, outcomes.get(i)));
+            }
         }
         return lines;
     }
@@ -78,7 +88,7 @@ public final class LmEvalSamples {
         return PythonJson.hashString(joined.toString());
     }
 
-    static Map<String, Object> line(Task task, int docId, SampleOutcome outcome) {
+    static Map<String, Object> line(Task task, String filter, int docId, SampleOutcome outcome) {
         Sample sample = outcome.sample();
         Object target = target(sample);
         Map<String, Object> arguments = new LinkedHashMap<>();
@@ -96,16 +106,18 @@ public final class LmEvalSamples {
         for (int i = 0; i < outcome.responses().size(); i++) {
             Object answer = answer(requests.get(i), outcome.responses().get(i));
             resps.add(List.of(answer));
-            filtered.add(answer);
+            filtered.add(filter.equals(LmEvalKey.NO_FILTER) ? answer
+                    : task.scorer().filtered(filter, sample, outcome.responses().get(i).text()));
         }
         List<String> metricNames = new ArrayList<>();
         Map<String, Object> metricValues = new LinkedHashMap<>();
         if (outcome.score() != null) {
             for (Map.Entry<String, Aggregation> m : task.metrics().entrySet()) {
+                LmEvalKey key = task.scorer().lmEvalKey(m.getKey());
                 MetricValue v = outcome.score().metrics().get(m.getKey());
-                if (v != null) {
-                    metricNames.add(m.getKey());
-                    metricValues.put(m.getKey(), value(m.getValue(), v));
+                if (v != null && key.filter().equals(filter)) {
+                    metricNames.add(key.metric());
+                    metricValues.put(key.metric(), value(m.getValue(), v));
                 }
             }
         }
@@ -116,7 +128,7 @@ public final class LmEvalSamples {
         line.put("arguments", arguments);
         line.put("resps", resps);
         line.put("filtered_resps", filtered);
-        line.put("filter", FILTER);
+        line.put("filter", filter);
         line.put("metrics", metricNames);
         line.put("doc_hash", PythonJson.hashString(PythonJson.dumps(sample.doc(), 2)));
         line.put("prompt_hash", PythonJson.hashString(prompt(requests.get(0))));
@@ -153,13 +165,19 @@ public final class LmEvalSamples {
         return List.of(((LoglikelihoodRollingRequest) request).document());
     }
 
-    /** The generation settings in lm-eval's {@code generation_kwargs} keys: greedy, so temperature 0. */
+    /**
+     * The generation settings as lm-eval's task yaml gives them ({@code generation_kwargs}: until, greedy, so
+     * temperature 0). {@code max_gen_toks} only when it is not {@value #DEFAULT_MAX_GEN_TOKS}: lm-eval's
+     * gsm8k.yaml sets none and its model takes that default, so lm-eval's own arguments do not show it.
+     */
     static Map<String, Object> generationKwargs(GenerateUntilRequest g) {
         Map<String, Object> kwargs = new LinkedHashMap<>();
         kwargs.put("until", g.until());
-        kwargs.put("max_gen_toks", g.maxGenTokens());
         kwargs.put("do_sample", false);
         kwargs.put("temperature", 0.0);
+        if (g.maxGenTokens() != DEFAULT_MAX_GEN_TOKENS) {
+            kwargs.put("max_gen_toks", g.maxGenTokens());
+        }
         return kwargs;
     }
 

@@ -8,8 +8,9 @@ import java.io.IOException;
 import java.util.Map;
 
 /**
- * {@code metrics.json}: the task, n, errors (and errors_by_kind, by error_kind code), each metric with its stderr, per subject where the task
- * has subjects, lm-eval's groups over the subjects ({@code groups}: MMLU's categories and {@code mmlu}), the data's
+ * {@code metrics.json}: the task, n, errors (and errors_by_kind, by error_kind code), each metric with its stderr
+ * ({@code metrics}: the headline numbers; for MMLU lm-eval's {@code mmlu} group, whose plain mean over samples is
+ * {@code metrics_plain_mean_over_samples}), per subject where the task has subjects, lm-eval's groups over the subjects ({@code groups}: MMLU's categories and {@code mmlu}), the data's
  * row counts ({@code data}: {@code rows} in the split, {@code evaluated} after {@code --limit}), and throughput.
  */
 public final class MetricsJson {
@@ -36,6 +37,10 @@ public final class MetricsJson {
         ObjectNode byKind = root.putObject("errors_by_kind");
         result.errorsByKind().forEach(byKind::put);
         metrics(root.putObject("metrics"), result.metrics().metrics());
+        if (!result.metrics().sampleMean().isEmpty()) {
+            // Not what lm-eval reports: kept for comparison with plt's earlier numbers, under a name that says so.
+            metrics(root.putObject("metrics_plain_mean_over_samples"), result.metrics().sampleMean());
+        }
         if (!result.metrics().bySubject().isEmpty()) {
             ObjectNode subjects = root.putObject("subjects");
             result.metrics().bySubject().forEach((subject, metrics) -> metrics(subjects.putObject(subject), metrics));

@@ -27,4 +27,17 @@ class HtmlReportTest {
         assertTrue(html.contains("&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; &quot;quotes&quot;"));
         assertTrue(html.contains("<h2>Errors</h2>"));
     }
+
+    /** MMLU: the metrics table's acc is lm-eval's mmlu group; the plain mean over samples follows, labelled. */
+    @Test
+    void aGroupedHeadlineComesFirstAndThePlainMeanIsLabelled() {
+        TaskResult metrics = new TaskResult("mmlu", 14, Map.of("acc", new MetricResult(0.7143, 0.1111, 14)), Map.of(),
+                Map.of("acc", new MetricResult(0.7143, 0.1253, 14)));
+        String html = HtmlReport.render(new EvaluationResult("mmlu", "m", metrics, List.of(), 1.0, 3, 0));
+        int headline = html.indexOf("<tr data-metric=\"acc\">");
+        int plain = html.indexOf("<tr data-metric=\"acc (plain mean over samples)\">");
+        assertTrue(headline >= 0 && plain > headline, "headline row, then the labelled plain mean");
+        assertTrue(html.substring(headline, plain).contains("data-stderr=\"0.1111\""), "the group's pooled stderr");
+        assertTrue(html.contains("lm-eval&#39;s mmlu group") || html.contains("lm-eval's mmlu group"), "explained");
+    }
 }

@@ -48,6 +48,10 @@ class LmEvalFilesTest {
     private static final Pattern HEX64 = Pattern.compile("[0-9a-f]{64}");
     private static final Pattern RESULTS = Pattern.compile(
             "results_(\\d{4}-\\d{2}-\\d{2}T\\d{2}-\\d{2}-\\d{2}(\\.\\d{6})?)\\.json");
+    /** lm-eval's "metric,filter" names of plt's metrics that are not "NAME,none" (gsm8k.yaml's two filters). */
+    private static final Map<String, String> LM_EVAL_KEYS = Map.of(
+            "exact_match_strict", "exact_match,strict-match",
+            "exact_match_flexible", "exact_match,flexible-extract");
     /** lm-eval's top-level keys and their JSON types (groups only for a group). */
     private static final Map<String, String> TOP = new java.util.LinkedHashMap<>();
 
@@ -147,6 +151,7 @@ class LmEvalFilesTest {
             assertEquals(" - " + subject, run.results.at("/results/" + leaf.name + "/alias").textValue());
             assertEquals(subject, run.results.at("/configs/" + leaf.name + "/task_alias").textValue());
             assertEquals(0, run.results.at("/n-shot/" + leaf.name).intValue(), "lm-eval's mmlu default: 0-shot");
+            assertEquals(1.0, run.results.at("/versions/" + leaf.name).doubleValue(), "_default_template_yaml's version");
             int inFile = MmluCsv.read(datasets.resolve("mmlu/test/" + subject + "_test.csv")).size();
             rows += inFile;
             assertEquals(inFile, run.results.at("/n-samples/" + leaf.name + "/original").intValue());
@@ -181,6 +186,11 @@ class LmEvalFilesTest {
         assertEquals(weighted / 114, groups.at("/mmlu/acc/value").doubleValue(), 1e-12);
         assertEquals(run.metrics.at("/metrics/acc/value").doubleValue(), groups.at("/mmlu/acc/value").doubleValue(),
                 1e-12, "the size-weighted mean is the micro average");
+        // the headline (metrics.json's metrics) is lm-eval's mmlu line, stderr and all; the plain mean is labelled
+        assertEquals(groups.at("/mmlu/acc"), run.metrics.at("/metrics/acc"), "the headline is the mmlu group");
+        assertEquals(114, run.metrics.at("/metrics_plain_mean_over_samples/acc/n").intValue());
+        assertEquals(run.metrics.at("/metrics/acc/value").doubleValue(),
+                run.metrics.at("/metrics_plain_mean_over_samples/acc/value").doubleValue(), 1e-12);
         assertTrue(groups.at("/mmlu/acc/stderr").isNumber());
     }
 
@@ -195,14 +205,33 @@ class LmEvalFilesTest {
         assertEquals(24, kwargs.get("max_gen_toks").intValue());
         assertEquals(false, kwargs.get("do_sample").booleanValue());
         assertEquals(5, run.results.at("/n-shot/gsm8k").intValue());
+        assertEquals(List.of("until", "do_sample", "temperature", "max_gen_toks"), fieldNames(kwargs),
+                "gsm8k.yaml's generation_kwargs, then the max_gen_toks option (not lm-eval's default 256)");
+        assertEquals(List.of("Question:", "</s>", "<|im_end|>"), names(kwargs.get("until")));
+        assertEquals(3.0, run.results.at("/versions/gsm8k").doubleValue(), "gsm8k.yaml metadata.version");
+        assertEquals(List.of("alias", "exact_match,strict-match", "exact_match_stderr,strict-match",
+                "exact_match,flexible-extract", "exact_match_stderr,flexible-extract"),
+                fieldNames(run.results.at("/results/gsm8k")));
+        JsonNode metricList = run.results.at("/configs/gsm8k/metric_list");
+        assertEquals(1, metricList.size(), "one exact_match for both filters");
+        assertEquals(List.of(",", "\\$", "(?s).*#### ", "\\.$"), names(metricList.at("/0/regexes_to_ignore")));
+        assertTrue(metricList.at("/0/ignore_case").booleanValue());
+        JsonNode filters = run.results.at("/configs/gsm8k/filter_list");
+        assertEquals("strict-match", filters.at("/0/name").textValue());
+        assertEquals("#### (\\-?[0-9\\.\\,]+)", filters.at("/0/filter/0/regex_pattern").textValue());
+        assertEquals("flexible-extract", filters.at("/1/name").textValue());
+        assertEquals(-1, filters.at("/1/filter/0/group_select").intValue());
+        assertEquals("(-?[$0-9.,]{2,})|(-?[0-9]+)", filters.at("/1/filter/0/regex_pattern").textValue());
+        assertEquals("take_first", filters.at("/1/filter/1/function").textValue());
+        assertEquals(6, leaf.lines.size(), "3 documents x 2 filters");
         List<String> reference = Files.readAllLines(datasets.resolve("gsm8k/test.jsonl"));
-        for (int i = 0; i < 3; i++) {
+        for (int i = 0; i < 6; i++) {
             JsonNode line = leaf.lines.get(i);
-            JsonNode row = JSON.readTree(reference.get(i));
+            assertEquals(i < 3 ? "strict-match" : "flexible-extract", line.get("filter").textValue());
+            assertEquals(List.of("exact_match"), names(line.get("metrics")));
+            JsonNode row = JSON.readTree(reference.get(i % 3));
             assertEquals(row.get("answer").textValue(), line.at("/doc/answer").textValue());
-            String answer = row.get("answer").textValue();
-            assertEquals(answer.substring(answer.lastIndexOf("####") + 4).strip().replace(",", ""),
-                    line.get("target").textValue());
+            assertEquals(row.get("answer").textValue(), line.get("target").textValue(), "doc_to_target: {{answer}}");
             assertEquals(kwargs, line.at("/arguments/gen_args_0/arg_1"), "the generation settings, per request");
         }
     }
@@ -348,8 +377,8 @@ class LmEvalFilesTest {
                         results.at("/higher_is_better/" + leaf + "/" + metric.get("metric").textValue()));
             }
             Iterator<String> metricNames = metrics.get("metrics").fieldNames();
-            metricNames.forEachRemaining(name -> assertTrue(
-                    results.at("/higher_is_better/" + leaf + "/" + name).isBoolean(), leaf + " " + name));
+            metricNames.forEachRemaining(name -> assertTrue(results.at("/higher_is_better/" + leaf + "/"
+                    + key(name).substring(0, key(name).indexOf(','))).isBoolean(), leaf + " " + name));
 
             Path file = out.resolve("samples_" + leaf + "_" + stamp + ".jsonl");
             assertTrue(Files.exists(file), file + " in " + names);
@@ -357,10 +386,19 @@ class LmEvalFilesTest {
             for (String l : Files.readAllLines(file, StandardCharsets.UTF_8)) {
                 lines.add(JSON.readTree(l));
             }
-            assertEquals(counts.get("effective").intValue(), lines.size());
+            // lm-eval logs every document once per filter, filter by filter
+            List<String> filters = new ArrayList<>();
+            metrics.get("metrics").fieldNames().forEachRemaining(name -> {
+                String filter = key(name).substring(key(name).indexOf(',') + 1);
+                if (!filters.contains(filter)) {
+                    filters.add(filter);
+                }
+            });
+            int docs = counts.get("effective").intValue();
+            assertEquals(docs * filters.size(), lines.size());
             StringBuilder joined = new StringBuilder();
             for (int i = 0; i < lines.size(); i++) {
-                checkLine(lines.get(i), i, outputType, entry, metrics);
+                checkLine(lines.get(i), i % docs, filters.get(i / docs), outputType, metrics);
                 joined.append(lines.get(i).get("doc_hash").textValue()).append(lines.get(i).get("prompt_hash").textValue())
                         .append(lines.get(i).get("target_hash").textValue());
             }
@@ -380,18 +418,18 @@ class LmEvalFilesTest {
         assertTrue(entry.get("alias").isTextual());
         List<String> want = new ArrayList<>(List.of("alias"));
         expected.fieldNames().forEachRemaining(name -> {
-            want.add(name + ",none");
-            want.add(name + "_stderr,none");
+            want.add(key(name));
+            want.add(stderrKey(name));
         });
         assertEquals(want, keys);
         for (String key : keys.subList(1, keys.size())) {
-            assertTrue(key.matches("[a-z_]+,none"), key);
+            assertTrue(key.matches("[a-z_]+,[a-z-]+"), key);
         }
         expected.fields().forEachRemaining(e -> {
-            JsonNode value = entry.get(e.getKey() + ",none");
+            JsonNode value = entry.get(key(e.getKey()));
             assertTrue(value.isNumber(), e.getKey());
             assertEquals(e.getValue().get("value").doubleValue(), value.doubleValue(), 0.0, e.getKey());
-            JsonNode stderr = entry.get(e.getKey() + "_stderr,none");
+            JsonNode stderr = entry.get(stderrKey(e.getKey()));
             if (e.getValue().get("stderr").isNull()) {
                 assertEquals("N/A", stderr.textValue(), e.getKey() + " has no stderr");
             } else {
@@ -401,14 +439,14 @@ class LmEvalFilesTest {
     }
 
     /** One samples line: lm-eval's fields, in its order, with the hashes and metric values they must have. */
-    private static void checkLine(JsonNode line, int docId, String outputType, JsonNode entry, JsonNode metrics) {
+    private static void checkLine(JsonNode line, int docId, String filter, String outputType, JsonNode metrics) {
         List<String> keys = fieldNames(line);
         assertEquals(List.of("doc_id", "doc", "target", "arguments", "resps", "filtered_resps", "filter", "metrics",
                 "doc_hash", "prompt_hash", "target_hash"), keys.subList(0, 11));
         assertEquals(docId, line.get("doc_id").intValue());
         assertTrue(line.get("doc_id").isInt());
         assertTrue(line.get("doc").isObject());
-        assertEquals("none", line.get("filter").textValue());
+        assertEquals(filter, line.get("filter").textValue());
         for (String hash : List.of("doc_hash", "prompt_hash", "target_hash")) {
             assertTrue(HEX64.matcher(line.get(hash).textValue()).matches(), hash);
         }
@@ -436,8 +474,12 @@ class LmEvalFilesTest {
             return;
         }
         List<String> expectedMetrics = new ArrayList<>();
-        metrics.get("metrics").fieldNames().forEachRemaining(expectedMetrics::add);
-        assertEquals(expectedMetrics, metricNames, "a scored sample has every metric");
+        metrics.get("metrics").fieldNames().forEachRemaining(name -> {
+            if (key(name).endsWith("," + filter)) {
+                expectedMetrics.add(key(name).substring(0, key(name).indexOf(',')));
+            }
+        });
+        assertEquals(expectedMetrics, metricNames, "a scored sample has every metric of its filter");
         assertEquals(metricNames, keys.subList(11, 11 + metricNames.size()), "metric values after the hashes");
         assertEquals(List.of("sample_id"), keys.subList(11 + metricNames.size(), keys.size()));
         assertEquals(arguments.size(), resps.size(), "one answer list per request");
@@ -466,11 +508,22 @@ class LmEvalFilesTest {
             assertTrue(target.isTextual());
             JsonNode args = arguments.get("gen_args_0");
             assertEquals(List.of("arg_0", "arg_1"), fieldNames(args));
-            assertEquals(List.of("until", "max_gen_toks", "do_sample", "temperature"), fieldNames(args.get("arg_1")));
+            List<String> kwargs = fieldNames(args.get("arg_1"));
+            assertEquals(List.of("until", "do_sample", "temperature"), kwargs.subList(0, 3));
+            assertTrue(kwargs.size() == 3 || kwargs.subList(3, kwargs.size()).equals(List.of("max_gen_toks")), "" + kwargs);
             assertTrue(resps.get(0).get(0).isTextual());
-            assertEquals(resps.get(0).get(0), filtered.get(0));
+            String response = resps.get(0).get(0).textValue();
             for (JsonNode stop : args.at("/arg_1/until")) {
-                assertTrue(!filtered.get(0).textValue().contains(stop.textValue()), "cut at the stop string");
+                assertTrue(!response.contains(stop.textValue()), "cut at the stop string");
+            }
+            if (filter.equals("none")) {
+                assertEquals(resps.get(0).get(0), filtered.get(0));
+            } else {
+                String answer = filtered.get(0).textValue();
+                assertTrue(answer.equals("[invalid]") || response.contains(answer), answer + " from " + response);
+                // exact_match as gsm8k.yaml configures it, written out here by hand
+                double hit = gsm8kNormal(answer).equals(gsm8kNormal(target.textValue())) ? 1.0 : 0.0;
+                assertEquals(hit, line.get("exact_match").doubleValue(), "exact_match of " + answer);
             }
             for (String metric : metricNames) {
                 double v = line.get(metric).doubleValue();
@@ -489,16 +542,40 @@ class LmEvalFilesTest {
                 continue;
             }
             String metric = key.substring(0, key.indexOf(','));
+            String filter = key.substring(key.indexOf(',') + 1);
             double sum = 0;
             int scored = 0;
             for (JsonNode line : lines) {
-                if (!line.has("error")) {
+                if (!line.has("error") && line.get("filter").textValue().equals(filter)) {
                     sum += line.get(metric).doubleValue();
                     scored++;
                 }
             }
             assertEquals(sum / scored, entry.get(key).doubleValue(), 1e-12, metric);
         }
+    }
+
+    /** lm-eval's results key of a metrics.json metric. */
+    private static String key(String pltMetric) {
+        return LM_EVAL_KEYS.getOrDefault(pltMetric, pltMetric + ",none");
+    }
+
+    private static String stderrKey(String pltMetric) {
+        String key = key(pltMetric);
+        return key.substring(0, key.indexOf(',')) + "_stderr" + key.substring(key.indexOf(','));
+    }
+
+    /** gsm8k.yaml's exact_match: drop ",", "$", all up to the last "#### ", one final "."; lower case. */
+    private static String gsm8kNormal(String s) {
+        s = s.replace(",", "").replace("$", "");
+        int marker = s.lastIndexOf("#### ");
+        if (marker >= 0) {
+            s = s.substring(marker + 5);
+        }
+        if (s.endsWith(".")) {
+            s = s.substring(0, s.length() - 1);
+        }
+        return s.toLowerCase(java.util.Locale.ROOT);
     }
 
     private static void assertType(JsonNode node, String type, String key) {

@@ -5,21 +5,28 @@ import dev.plt.datasets.tasks.GenerateUntilRequest;
 import dev.plt.datasets.tasks.JsonLines;
 import dev.plt.datasets.tasks.Sample;
 import dev.plt.datasets.tasks.SampleSource;
-import dev.plt.datasets.tasks.scoring.AnswerExtractor;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 
 /**
- * GSM8K samples from {@code {"question", "answer"}} JSONL files: one greedy {@code generate_until}
- * request per question; the target is the number after {@code "#### "} in the reference answer. A
- * question whose reference has no such number is a sample marked {@link Sample#invalid()}.
+ * GSM8K samples from {@code {"question", "answer"}} JSONL files, as lm-eval's {@code gsm8k} task (version
+ * {@value #VERSION}) builds them: one greedy {@code generate_until} request per question, few-shot examples
+ * drawn by {@link FewshotSampler}; the target is the whole reference solution (lm-eval's
+ * {@code doc_to_target: "{{answer}}"}), which exact_match reduces to the text after its last {@code "#### "}.
+ * A question whose reference has no {@code "#### "} marker is a sample marked {@link Sample#invalid()}: lm-eval
+ * would compare the answer with the whole solution text and count it wrong, plt reports it as bad data.
  */
 public record Gsm8kSource(String evalFile, String fewshotFile, int numFewshot, long fewshotSeed,
         List<String> until, int maxGenTokens) implements SampleSource {
+
+    /** lm-eval gsm8k.yaml's {@code metadata.version}. */
+    public static final double VERSION = 3.0;
+
+    /** What exact_match's regexes_to_ignore cut the reference at ({@code "(?s).*#### "}). */
+    private static final String MARKER = "#### ";
 
     public Gsm8kSource {
         until = List.copyOf(until);
@@ -35,27 +42,28 @@ public record Gsm8kSource(String evalFile, String fewshotFile, int numFewshot, l
         boolean samePool = Path.of(evalFile).toAbsolutePath().normalize()
                 .equals(Path.of(fewshotFile).toAbsolutePath().normalize());
         String name = Path.of(evalFile).getFileName().toString().replaceFirst("\\.jsonl$", "");
+        FewshotSampler<Gsm8kPrompt.Problem> sampler = new FewshotSampler<>(pool, numFewshot, fewshotSeed, samePool);
         List<Sample> samples = new ArrayList<>(problems.size());
         for (int i = 0; i < problems.size(); i++) {
             Gsm8kPrompt.Problem problem = problems.get(i);
-            List<Gsm8kPrompt.Problem> shots = new ArrayList<>();
-            for (int index : FewshotPicker.pick(fewshotSeed, i, numFewshot, pool.size(), samePool ? i : -1)) {
-                shots.add(pool.get(index));
-            }
-            String context = Gsm8kPrompt.context(shots, problem.question());
+            String context = Gsm8kPrompt.context(sampler.next(problem), problem.question());
             Map<String, String> doc = new LinkedHashMap<>();
             doc.put("question", problem.question());
             doc.put("answer", problem.answer());
             String id = "gsm8k/" + name + "/" + i;
-            Optional<String> target = AnswerExtractor.reference(problem.answer());
             // Scored against its whole solution text, such a sample would count as a wrong answer.
-            String invalid = target.isPresent() ? null : "sample " + id + " (question '"
-                    + Sample.shorten(problem.question(), 60) + "'): the reference answer does not end with '#### N', "
-                    + "the number to compare: " + Sample.shorten(problem.answer().replace('\n', ' '), 60);
+            String invalid = problem.answer().contains(MARKER) ? null : "sample " + id + " (question '"
+                    + Sample.shorten(problem.question(), 60) + "'): the reference answer has no '" + MARKER
+                    + "' before the number to compare: " + Sample.shorten(problem.answer().replace('\n', ' '), 60);
             samples.add(new Sample(id, doc, List.of(new GenerateUntilRequest(context, until, maxGenTokens)), List.of(),
-                    -1, target.orElse(null), null, Sample.shorten(problem.question(), 100), invalid));
+                    -1, problem.answer(), null, Sample.shorten(problem.question(), 100), invalid));
         }
         return samples;
+    }
+
+    @Override
+    public Number lmEvalVersion() {
+        return VERSION;
     }
 
     private static List<Gsm8kPrompt.Problem> read(String file) {

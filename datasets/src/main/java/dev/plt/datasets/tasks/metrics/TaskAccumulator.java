@@ -1,14 +1,18 @@
 package dev.plt.datasets.tasks.metrics;
 
 import java.io.Serializable;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * Aggregates {@link SampleScore}s into a {@link TaskResult}: every metric over all samples (lm-eval's
- * micro average, which is also how it reports the MMLU group) and, for samples with a subject, per
- * subject. Mergeable, so it can run as a Spark {@code aggregate(zero, add, merge)}.
+ * Aggregates {@link SampleScore}s into a {@link TaskResult}: every metric over all samples and, for samples
+ * with a subject, per subject; for a task with lm-eval groups over its subjects (MMLU), the headline of each
+ * mean metric is the outermost group's aggregate (lm-eval's {@code mmlu} line: size-weighted mean, pooled
+ * stderr), with the plain mean over samples kept beside it as {@link TaskResult#sampleMean()}. Mergeable, so
+ * it can run as a Spark {@code aggregate(zero, add, merge)}.
  */
 public final class TaskAccumulator implements Serializable {
     private static final long serialVersionUID = 1L;
@@ -17,12 +21,19 @@ public final class TaskAccumulator implements Serializable {
     private final Map<String, Aggregation> metrics;
     private final Map<String, MetricAccumulator> overall;
     private final Map<String, Map<String, MetricAccumulator>> bySubject = new TreeMap<>();
+    private final List<TaskGroup> groups;
     private long samples;
 
     public TaskAccumulator(String task, Map<String, Aggregation> metrics) {
+        this(task, metrics, List.of());
+    }
+
+    /** @param groups lm-eval's groups over the subjects, members first (the source's {@code groups()}) */
+    public TaskAccumulator(String task, Map<String, Aggregation> metrics, List<TaskGroup> groups) {
         this.task = task;
         this.metrics = new LinkedHashMap<>(metrics);
         this.overall = fresh();
+        this.groups = new ArrayList<>(groups);
     }
 
     public TaskAccumulator add(SampleScore score) {
@@ -48,7 +59,23 @@ public final class TaskAccumulator implements Serializable {
     public TaskResult result() {
         Map<String, Map<String, MetricResult>> subjects = new TreeMap<>();
         bySubject.forEach((subject, accs) -> subjects.put(subject, results(accs)));
-        return new TaskResult(task, samples, results(overall), subjects);
+        Map<String, MetricResult> plain = results(overall);
+        TaskResult byMeans = new TaskResult(task, samples, plain, subjects);
+        if (groups.isEmpty()) {
+            return byMeans;
+        }
+        Map<String, MetricResult> root = GroupAggregation.aggregate(byMeans, metrics, groups)
+                .get(groups.get(groups.size() - 1).name());
+        if (root == null || root.isEmpty()) {
+            return byMeans; // no subject of any group was scored
+        }
+        Map<String, MetricResult> headline = new LinkedHashMap<>(plain);
+        Map<String, MetricResult> sampleMean = new LinkedHashMap<>();
+        root.forEach((name, grouped) -> {
+            sampleMean.put(name, plain.get(name));
+            headline.put(name, grouped);
+        });
+        return new TaskResult(task, samples, headline, subjects, sampleMean);
     }
 
     private void addTo(Map<String, MetricAccumulator> accs, SampleScore score) {

@@ -39,6 +39,12 @@ public record MmluSource(String dataDir, String split, String fewshotSplit, int 
         return samples;
     }
 
+    /** lm-eval's mmlu subtasks' {@code metadata.version} (_default_template_yaml; its groups are version 2). */
+    @Override
+    public Number lmEvalVersion() {
+        return 1.0;
+    }
+
     /** lm-eval's {@code mmlu_stem}, {@code mmlu_other}, {@code mmlu_social_sciences}, {@code mmlu_humanities}, then {@code mmlu}. */
     @Override
     public List<dev.plt.datasets.tasks.metrics.TaskGroup> groups() {
