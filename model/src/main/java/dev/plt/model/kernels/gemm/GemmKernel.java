@@ -33,9 +33,16 @@ interface GemmKernel {
 
     /**
      * One MR x NR tile: activation strip at {@code xOff} against weight panel at {@code wOff}, over
-     * {@code chunks} chunks. {@code sums[i * NR + j]} gets the dot product of strip row i and panel row j
-     * over the packed chunks: one vector accumulator, one fused multiply-add per chunk in order, then the
-     * lanes summed in the fixed tree of {@code VectorLoops}' {@code sumLanes}. The caller adds the tail.
+     * {@code chunks} chunks. The accumulator of strip row i and panel row j (one vector, one fused
+     * multiply-add per chunk in order, as the mat-vec's) goes to {@code partials[(i * NR + j) * lanes ..]};
+     * {@link #sumLanes} then sums its lanes.
      */
-    void tile(float[] packedW, int wOff, float[] packedX, int xOff, int chunks, float[] sums);
+    void tile(float[] packedW, int wOff, float[] packedX, int xOff, int chunks, float[] partials);
+
+    /**
+     * {@code sums[k]} = the lanes of accumulator k at {@code partials[k * lanes ..]} summed in the mat-vec's
+     * fixed tree, for k below {@code count}. {@code partials} holds whole groups of {@code lanes} accumulators
+     * (those from {@code count} to the end of the last group zero, and left so); it is overwritten.
+     */
+    void sumLanes(float[] partials, int count, float[] sums);
 }

@@ -3,6 +3,7 @@ package dev.plt.model.kernels.gemm;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.ShortVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorShuffle;
@@ -34,11 +35,44 @@ final class GemmKernel256 implements GemmKernel {
     @SuppressWarnings("unchecked")
     private static final Class<IntVector> INT_CLASS = (Class<IntVector>) (Class<?>) INTS.vectorType();
 
-    /** The steps of the lane-sum tree: exactly those of VectorLoops' sumLanes, so results match the mat-vec. */
-    private static final VectorShuffle<Float> ROTATE_8 = VectorShuffle.iota(FLOATS, 8, 1, true);
-    private static final VectorShuffle<Float> ROTATE_4 = VectorShuffle.iota(FLOATS, 4, 1, true);
-    private static final VectorShuffle<Float> ROTATE_2 = VectorShuffle.iota(FLOATS, 2, 1, true);
-    private static final VectorShuffle<Float> ROTATE_1 = VectorShuffle.iota(FLOATS, 1, 1, true);
+    /* The shuffles and masks of sumLanes' steps at distance h: lane j takes lane j - h (RIGHT) or j + h (LEFT),
+       and ODD selects the lanes whose bit h is set. Steps wider than the vector are never used. */
+    private static final VectorShuffle<Float> RIGHT_8 = VectorShuffle.iota(FLOATS, LANES - 8, 1, true);
+    private static final VectorShuffle<Float> LEFT_8 = VectorShuffle.iota(FLOATS, 8, 1, true);
+    private static final VectorMask<Float> ODD_8 = laneBitMask(8);
+    private static final VectorShuffle<Float> RIGHT_4 = VectorShuffle.iota(FLOATS, LANES - 4, 1, true);
+    private static final VectorShuffle<Float> LEFT_4 = VectorShuffle.iota(FLOATS, 4, 1, true);
+    private static final VectorMask<Float> ODD_4 = laneBitMask(4);
+    private static final VectorShuffle<Float> RIGHT_2 = VectorShuffle.iota(FLOATS, LANES - 2, 1, true);
+    private static final VectorShuffle<Float> LEFT_2 = VectorShuffle.iota(FLOATS, 2, 1, true);
+    private static final VectorMask<Float> ODD_2 = laneBitMask(2);
+    private static final VectorShuffle<Float> RIGHT_1 = VectorShuffle.iota(FLOATS, LANES - 1, 1, true);
+    private static final VectorShuffle<Float> LEFT_1 = VectorShuffle.iota(FLOATS, 1, 1, true);
+    private static final VectorMask<Float> ODD_1 = laneBitMask(1);
+    /** Lane of accumulator m after sumLanes' last step: m with its log2(LANES) bits reversed. */
+    private static final int[] BIT_REVERSED = bitReversed();
+
+    private static VectorMask<Float> laneBitMask(int h) {
+        boolean[] bits = new boolean[LANES];
+        for (int j = 0; j < LANES; j++) {
+            bits[j] = (j & h) != 0;
+        }
+        return VectorMask.fromArray(FLOATS, bits, 0);
+    }
+
+    private static int[] bitReversed() {
+        int[] reversed = new int[LANES];
+        for (int m = 0; m < LANES; m++) {
+            int r = 0;
+            for (int bit = 1, mirror = LANES / 2; bit < LANES; bit <<= 1, mirror >>= 1) {
+                if ((m & bit) != 0) {
+                    r |= mirror;
+                }
+            }
+            reversed[m] = r;
+        }
+        return reversed;
+    }
 
     @Override
     public int lanes() {
@@ -101,9 +135,13 @@ final class GemmKernel256 implements GemmKernel {
      * the 32 vector registers of AVX-512 (AVX2 has 16: the JIT spills, same results, slower). Per chunk,
      * 10 loads feed 24 multiply-adds, against 8 for 16 in the mat-vec's 4x4 tile; both packed operands
      * are read as one contiguous stream each. aIJ: activation row I, weight row J.
+     *
+     * <p>The accumulators leave as whole vectors, for {@link #sumLanes}: 24 inlined lane sums (4 shuffles
+     * each) made this method too large for C2, which then left some vector operations unintrinsified
+     * (boxed, 3-4x slower in a profile).
      */
     @Override
-    public void tile(float[] pw, int wOff, float[] px, int xOff, int chunks, float[] sums) {
+    public void tile(float[] pw, int wOff, float[] px, int xOff, int chunks, float[] partials) {
         FloatVector a00 = broadcast(0f);
         FloatVector a01 = a00, a02 = a00, a03 = a00;
         FloatVector a10 = a00, a11 = a00, a12 = a00, a13 = a00;
@@ -148,43 +186,74 @@ final class GemmKernel256 implements GemmKernel {
             a52 = w2.fma(xv, a52);
             a53 = w3.fma(xv, a53);
         }
-        sums[0] = sumLanes(a00);
-        sums[1] = sumLanes(a01);
-        sums[2] = sumLanes(a02);
-        sums[3] = sumLanes(a03);
-        sums[4] = sumLanes(a10);
-        sums[5] = sumLanes(a11);
-        sums[6] = sumLanes(a12);
-        sums[7] = sumLanes(a13);
-        sums[8] = sumLanes(a20);
-        sums[9] = sumLanes(a21);
-        sums[10] = sumLanes(a22);
-        sums[11] = sumLanes(a23);
-        sums[12] = sumLanes(a30);
-        sums[13] = sumLanes(a31);
-        sums[14] = sumLanes(a32);
-        sums[15] = sumLanes(a33);
-        sums[16] = sumLanes(a40);
-        sums[17] = sumLanes(a41);
-        sums[18] = sumLanes(a42);
-        sums[19] = sumLanes(a43);
-        sums[20] = sumLanes(a50);
-        sums[21] = sumLanes(a51);
-        sums[22] = sumLanes(a52);
-        sums[23] = sumLanes(a53);
+        a00.intoArray(partials, 0);
+        a01.intoArray(partials, 1 * LANES);
+        a02.intoArray(partials, 2 * LANES);
+        a03.intoArray(partials, 3 * LANES);
+        a10.intoArray(partials, 4 * LANES);
+        a11.intoArray(partials, 5 * LANES);
+        a12.intoArray(partials, 6 * LANES);
+        a13.intoArray(partials, 7 * LANES);
+        a20.intoArray(partials, 8 * LANES);
+        a21.intoArray(partials, 9 * LANES);
+        a22.intoArray(partials, 10 * LANES);
+        a23.intoArray(partials, 11 * LANES);
+        a30.intoArray(partials, 12 * LANES);
+        a31.intoArray(partials, 13 * LANES);
+        a32.intoArray(partials, 14 * LANES);
+        a33.intoArray(partials, 15 * LANES);
+        a40.intoArray(partials, 16 * LANES);
+        a41.intoArray(partials, 17 * LANES);
+        a42.intoArray(partials, 18 * LANES);
+        a43.intoArray(partials, 19 * LANES);
+        a50.intoArray(partials, 20 * LANES);
+        a51.intoArray(partials, 21 * LANES);
+        a52.intoArray(partials, 22 * LANES);
+        a53.intoArray(partials, 23 * LANES);
     }
 
-    /** The fixed pairwise tree of VectorLoops' sumLanes: lane j += lane j + h for h = LANES/2 .. 1, then lane 0. */
-    private static float sumLanes(FloatVector v) {
-        if (LANES >= 16) {
-            v = v.add(v.rearrange(ROTATE_8));
+    /**
+     * The lane sums of LANES accumulators at a time, with the additions of VectorLoops' {@code sumLanes}
+     * tree (lane j += lane (j + h) mod LANES for h = LANES/2 .. 1, keeping lane 0) done for all of them
+     * together: at step h, a pair of vectors (P, Q) becomes one whose lanes with bit h clear carry P's partial
+     * sums and the others Q's, each lane the sum of the two lanes h apart of its own accumulator, the same
+     * addition as the tree's. After the last step lane l holds accumulator {@code bitReverse(l)}'s sum. About
+     * 5 vector operations per pair instead of 4 shuffles, 4 adds and an extraction per accumulator.
+     */
+    @Override
+    public void sumLanes(float[] partials, int count, float[] sums) {
+        for (int group = 0; group * LANES < count; group++) {
+            int base = group * LANES * LANES;
+            int vectors = LANES;
+            if (LANES >= 16) {
+                vectors = pairStep(partials, base, vectors, RIGHT_8, LEFT_8, ODD_8);
+            }
+            if (LANES >= 8) {
+                vectors = pairStep(partials, base, vectors, RIGHT_4, LEFT_4, ODD_4);
+            }
+            vectors = pairStep(partials, base, vectors, RIGHT_2, LEFT_2, ODD_2);
+            pairStep(partials, base, vectors, RIGHT_1, LEFT_1, ODD_1);
+            int end = Math.min(LANES, count - group * LANES);
+            for (int m = 0; m < end; m++) {
+                sums[group * LANES + m] = partials[base + BIT_REVERSED[m]];
+            }
         }
-        if (LANES >= 8) {
-            v = v.add(v.rearrange(ROTATE_4));
+    }
+
+    /**
+     * One step of {@link #sumLanes} at distance h, in place: the pair of vectors 2k, 2k + 1 from {@code base}
+     * becomes vector k (it has been read by then). Returns the number of vectors left.
+     */
+    private static int pairStep(float[] v, int base, int vectors, VectorShuffle<Float> right,
+                                VectorShuffle<Float> left, VectorMask<Float> odd) {
+        for (int k = 0; k < vectors / 2; k++) {
+            FloatVector p = load(v, base + 2 * k * LANES);
+            FloatVector q = load(v, base + (2 * k + 1) * LANES);
+            FloatVector low = p.blend(q.rearrange(right), odd);  // P's lane j, Q's lane j - h
+            FloatVector high = p.rearrange(left).blend(q, odd);  // P's lane j + h, Q's lane j
+            low.add(high).intoArray(v, base + k * LANES);
         }
-        v = v.add(v.rearrange(ROTATE_2));
-        v = v.add(v.rearrange(ROTATE_1));
-        return v.lane(0);
+        return vectors / 2;
     }
 
     private static FloatVector load(float[] a, int offset) {

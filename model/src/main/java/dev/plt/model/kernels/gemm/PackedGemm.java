@@ -81,10 +81,13 @@ public final class PackedGemm {
         int blockPanels = Math.max(1, WEIGHT_BLOCK_BYTES / (panelFloats * Float.BYTES));
         EnginePool.RangeBody body = (p0, p1) -> {
             float[] packedW = buffer(weightBuffer, Math.min(p1 - p0, blockPanels) * panelFloats);
+            int lanes = kernel.lanes();
+            // whole groups of `lanes` accumulators for sumLanes; the slots past MR * NR stay zero
+            float[] partials = new float[(MR * NR + lanes - 1) / lanes * lanes * lanes];
             float[] sums = new float[MR * NR];
             for (int b0 = p0; b0 < p1; b0 += blockPanels) {
                 int b1 = Math.min(p1, b0 + blockPanels);
-                runBlock(w, x, rows, out, chunks, strips, packedX, b0, b1, packedW, sums);
+                runBlock(w, x, rows, out, chunks, strips, packedX, b0, b1, packedW, partials, sums);
             }
         };
         if (pool == null) {
@@ -98,7 +101,7 @@ public final class PackedGemm {
 
     /** Panels {@code [b0, b1)}: pack them, then every activation strip against every panel. */
     private void runBlock(Matrix w, float[] x, int rows, float[] out, int chunks, int strips, float[] packedX,
-                          int b0, int b1, float[] packedW, float[] sums) {
+                          int b0, int b1, float[] packedW, float[] partials, float[] sums) {
         int o0 = b0 * NR;
         int count = Math.min(w.rows(), b1 * NR) - o0;
         if (w instanceof F32Matrix f) {
@@ -113,7 +116,8 @@ public final class PackedGemm {
         int panelFloats = chunks * NR * lanes;
         for (int s = 0; s < strips; s++) {
             for (int p = b0; p < b1; p++) {
-                kernel.tile(packedW, (p - b0) * panelFloats, packedX, s * stripFloats, chunks, sums);
+                kernel.tile(packedW, (p - b0) * panelFloats, packedX, s * stripFloats, chunks, partials);
+                kernel.sumLanes(partials, MR * NR, sums);
                 store(w, x, rows, out, chunks * lanes, s * MR, p * NR, sums);
             }
         }
