@@ -41,8 +41,9 @@ interface GemmKernel {
 
     /**
      * {@code sums[k]} = the lanes of accumulator k at {@code partials[k * lanes ..]} summed in the mat-vec's
-     * fixed tree, for k below {@code count}. {@code partials} holds whole groups of {@code lanes} accumulators
-     * (those from {@code count} to the end of the last group zero, and left so); it is overwritten.
+     * fixed tree, for k below {@code count}. {@code partials} has room for whole groups of {@code lanes}
+     * accumulators and is overwritten; {@code sums} too (the entries from count to the end of the last group
+     * get garbage).
      */
     void sumLanes(float[] partials, int count, float[] sums);
 }

@@ -49,8 +49,8 @@ final class GemmKernel512 implements GemmKernel {
     private static final VectorShuffle<Float> RIGHT_1 = VectorShuffle.iota(FLOATS, LANES - 1, 1, true);
     private static final VectorShuffle<Float> LEFT_1 = VectorShuffle.iota(FLOATS, 1, 1, true);
     private static final VectorMask<Float> ODD_1 = laneBitMask(1);
-    /** Lane of accumulator m after sumLanes' last step: m with its log2(LANES) bits reversed. */
-    private static final int[] BIT_REVERSED = bitReversed();
+    /** Lane m takes lane bitReverse(m), where sumLanes' last step leaves accumulator m's sum. */
+    private static final VectorShuffle<Float> BIT_REVERSED = VectorShuffle.fromArray(FLOATS, bitReversed(), 0);
 
     private static VectorMask<Float> laneBitMask(int h) {
         boolean[] bits = new boolean[LANES];
@@ -60,6 +60,7 @@ final class GemmKernel512 implements GemmKernel {
         return VectorMask.fromArray(FLOATS, bits, 0);
     }
 
+    /** m with its log2(LANES) bits reversed, for m in [0, LANES). */
     private static int[] bitReversed() {
         int[] reversed = new int[LANES];
         for (int m = 0; m < LANES; m++) {
@@ -224,7 +225,8 @@ final class GemmKernel512 implements GemmKernel {
     public void sumLanes(float[] partials, int count, float[] sums) {
         for (int group = 0; group * LANES < count; group++) {
             int base = group * LANES * LANES;
-            int vectors = LANES;
+            // only the group's live accumulators: the lanes a missing one would fill are never read
+            int vectors = Math.min(LANES, count - group * LANES);
             if (LANES >= 16) {
                 vectors = pairStep(partials, base, vectors, RIGHT_8, LEFT_8, ODD_8);
             }
@@ -233,27 +235,26 @@ final class GemmKernel512 implements GemmKernel {
             }
             vectors = pairStep(partials, base, vectors, RIGHT_2, LEFT_2, ODD_2);
             pairStep(partials, base, vectors, RIGHT_1, LEFT_1, ODD_1);
-            int end = Math.min(LANES, count - group * LANES);
-            for (int m = 0; m < end; m++) {
-                sums[group * LANES + m] = partials[base + BIT_REVERSED[m]];
-            }
+            load(partials, base).rearrange(BIT_REVERSED).intoArray(sums, group * LANES);
         }
     }
 
     /**
      * One step of {@link #sumLanes} at distance h, in place: the pair of vectors 2k, 2k + 1 from {@code base}
-     * becomes vector k (it has been read by then). Returns the number of vectors left.
+     * becomes vector k (it has been read by then). An odd last vector is paired with whatever follows it in
+     * {@code v}: those lanes belong to no live accumulator. Returns the number of vectors left.
      */
     private static int pairStep(float[] v, int base, int vectors, VectorShuffle<Float> right,
                                 VectorShuffle<Float> left, VectorMask<Float> odd) {
-        for (int k = 0; k < vectors / 2; k++) {
+        int pairs = (vectors + 1) / 2;
+        for (int k = 0; k < pairs; k++) {
             FloatVector p = load(v, base + 2 * k * LANES);
             FloatVector q = load(v, base + (2 * k + 1) * LANES);
             FloatVector low = p.blend(q.rearrange(right), odd);  // P's lane j, Q's lane j - h
             FloatVector high = p.rearrange(left).blend(q, odd);  // P's lane j + h, Q's lane j
             low.add(high).intoArray(v, base + k * LANES);
         }
-        return vectors / 2;
+        return pairs;
     }
 
     private static FloatVector load(float[] a, int offset) {

@@ -82,9 +82,9 @@ public final class PackedGemm {
         EnginePool.RangeBody body = (p0, p1) -> {
             float[] packedW = buffer(weightBuffer, Math.min(p1 - p0, blockPanels) * panelFloats);
             int lanes = kernel.lanes();
-            // whole groups of `lanes` accumulators for sumLanes; the slots past MR * NR stay zero
-            float[] partials = new float[(MR * NR + lanes - 1) / lanes * lanes * lanes];
-            float[] sums = new float[MR * NR];
+            int groups = (MR * NR + lanes - 1) / lanes; // sumLanes works on whole groups of `lanes` accumulators
+            float[] partials = new float[groups * lanes * lanes];
+            float[] sums = new float[groups * lanes];
             for (int b0 = p0; b0 < p1; b0 += blockPanels) {
                 int b1 = Math.min(p1, b0 + blockPanels);
                 runBlock(w, x, rows, out, chunks, strips, packedX, b0, b1, packedW, partials, sums);
