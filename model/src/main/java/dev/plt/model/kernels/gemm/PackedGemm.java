@@ -38,6 +38,10 @@ public final class PackedGemm {
     static final int NR = 4;
     /** Packed weight bytes per thread block: a quarter of a 1-2 MiB L2, like the mat-vec's weight blocks. */
     static final int WEIGHT_BLOCK_BYTES = 256 * 1024;
+    /** Chunks per thread the pool should be able to make: as EnginePool's own split. */
+    private static final int CHUNKS_PER_THREAD = 4;
+    /** Multiply-adds below which a chunk is not worth a thread hand-off (as the mat-vec's). */
+    private static final int MIN_CHUNK_WORK = 1 << 15;
 
     private final EnginePool pool;
     private final GemmKernel kernel;
@@ -93,9 +97,12 @@ public final class PackedGemm {
         if (pool == null) {
             body.run(0, panels);
         } else {
-            // a chunk of the pool's split is at least one block, unless that leaves a thread idle
-            int grain = Math.max(1, Math.min(blockPanels, panels / pool.threads()));
-            pool.parallelFor(panels, grain, body);
+            // chunks of at most a block, enough of them for the pool to balance the threads (the machines are
+            // shared), but not so small that a hand-off costs more than the chunk
+            int balanced = Math.min(blockPanels, panels / (CHUNKS_PER_THREAD * pool.threads()));
+            long panelWork = (long) NR * cols * rows;
+            int worthIt = (int) Math.min(panels, (MIN_CHUNK_WORK + panelWork - 1) / panelWork);
+            pool.parallelFor(panels, Math.max(1, Math.max(balanced, worthIt)), body);
         }
     }
 
