@@ -103,17 +103,17 @@ public final class KernelBackends {
             LOG.warn("Kernel backend {} asks for {}-bit vectors but this CPU's widest is {} bits: the Vector API "
                     + "will emulate them, very slowly. Use 'auto'.", option, bits, preferredBits);
         }
-        int gemmMinRows = gemmMinRows(System.getProperty(GEMM_MIN_ROWS_PROPERTY));
+        int gemmMinRows = gemmMinRows(System.getProperty(GEMM_MIN_ROWS_PROPERTY), bits);
         VectorKernels kernels = new VectorKernels(pool, VectorKernels.speciesOfBits(bits), gemmMinRows);
         LOG.info("Kernel backend: {} ({}-bit vectors, {} float lanes), {} thread(s), packed GEMM from {} rows",
                 kernels.name(), kernels.vectorBits(), bits / Float.SIZE, threads, gemmMinRows);
         return kernels;
     }
 
-    /** The value of {@link #GEMM_MIN_ROWS_PROPERTY} (null: the default). */
-    static int gemmMinRows(String value) {
+    /** The value of {@link #GEMM_MIN_ROWS_PROPERTY} (null: the default for {@code bits}-bit vectors). */
+    static int gemmMinRows(String value, int bits) {
         if (value == null) {
-            return VectorKernels.GEMM_MIN_ROWS;
+            return VectorKernels.defaultGemmMinRows(bits);
         }
         try {
             int rows = Integer.parseInt(value.trim());

@@ -36,7 +36,7 @@ import jdk.incubator.vector.VectorSpecies;
  * step streams the weights from memory once; with more, the block stays in L2 while the activation tiles
  * pass over it. The tile shape never changes a result: see above.
  *
- * <p>From {@value #GEMM_MIN_ROWS} activation rows on (prefill chunks, batched decode), matmul runs
+ * <p>From {@link #defaultGemmMinRows} activation rows on (prefill chunks, batched decode), matmul runs
  * {@link PackedGemm} instead: packed panels and a larger register tile, with every element computed by the
  * same scheme, so the switch between the two never changes a bit.
  */
@@ -48,8 +48,15 @@ public final class VectorKernels implements Kernels {
     /** Weight bytes per cache block (see class comment): a quarter of a typical 1-2 MiB L2. */
     private static final int WEIGHT_BLOCK_BYTES = 256 * 1024;
 
-    /** Activation rows from which matmul uses the packed GEMM (see MatmulBenchmark's rows sweep). */
-    public static final int GEMM_MIN_ROWS = 8;
+    /**
+     * Activation rows from which matmul uses the packed GEMM by default: 16 with 512-bit vectors, 32 with
+     * narrower ones. Below that the GEMM's packing and padding to whole 6-row strips cost more than its larger
+     * tile saves (MatmulCpuTime on Zen 5, 2026-12-03: at 8 rows the GEMM took 1.1-1.3x the mat-vec's CPU time,
+     * at 16 rows 0.81-0.93x with 512-bit vectors; with 256-bit ones 1.07x at 16 and 0.98x at 32).
+     */
+    public static int defaultGemmMinRows(int bits) {
+        return bits >= 512 ? 16 : 32;
+    }
 
     private final EnginePool pool;
     private final VectorLoops loops;
@@ -61,7 +68,7 @@ public final class VectorKernels implements Kernels {
      * @param species float vectors of 128, 256 or 512 bits, e.g. {@code FloatVector.SPECIES_512}
      */
     public VectorKernels(EnginePool pool, VectorSpecies<Float> species) {
-        this(pool, species, GEMM_MIN_ROWS);
+        this(pool, species, defaultGemmMinRows(species.vectorBitSize()));
     }
 
     /**

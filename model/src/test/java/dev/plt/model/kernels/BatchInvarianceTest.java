@@ -72,7 +72,7 @@ class BatchInvarianceTest {
     }
 
     /**
-     * From {@link VectorKernels#GEMM_MIN_ROWS} rows on, matmul runs the packed GEMM: a row in a large batch
+     * From {@link VectorKernels#defaultGemmMinRows} rows on, matmul runs the packed GEMM: a row in a large batch
      * (GEMM, every tile position and padding of its 6-row strips) must equal the row alone (mat-vec tiles),
      * and the GEMM forced onto small batches must equal the mat-vec too.
      */
@@ -83,7 +83,7 @@ class BatchInvarianceTest {
             return; // the scalar backend has no GEMM path
         }
         VectorSpecies<Float> species = VectorKernels.speciesOfBits(Integer.parseInt(backend.substring(7)));
-        int rows = 3 * VectorKernels.GEMM_MIN_ROWS + 1;
+        int rows = VectorKernels.defaultGemmMinRows(species.vectorBitSize()) + 7;
         Random random = new Random(backend.hashCode() * 31L + threads);
         Matrix w = TestData.randomMatrix(random, bf16, OUT_FEATURES, COLS);
         float[] x = TestData.randomFloats(random, rows * COLS);

@@ -47,7 +47,7 @@ public class MatmulBenchmark {
     public int threads;
 
     /**
-     * "auto": the engine's choice (the packed GEMM from VectorKernels.GEMM_MIN_ROWS rows on); "matvec": the
+     * "auto": the engine's choice (the packed GEMM from VectorKernels.defaultGemmMinRows on); "matvec": the
      * mat-vec tiles at every row count; "gemm": the packed GEMM at every row count. Same bits on all three;
      * only the vector backends have the choice.
      */
