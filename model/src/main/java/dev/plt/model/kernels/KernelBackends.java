@@ -22,6 +22,13 @@ public final class KernelBackends {
 
     static final String VECTOR_MODULE = "jdk.incubator.vector";
 
+    /**
+     * JVM system property: the activation rows from which a vector backend's matmul runs the packed GEMM
+     * instead of the mat-vec tiles. Both give the same bits, so it changes speed only; benchmarks set it very
+     * high to measure the mat-vec alone (e.g. {@code PLT_JAVA_OPTS=-Dplt.gemm.minRows=2147483647}).
+     */
+    public static final String GEMM_MIN_ROWS_PROPERTY = "plt.gemm.minRows";
+
     private KernelBackends() {
     }
 
@@ -96,9 +103,27 @@ public final class KernelBackends {
             LOG.warn("Kernel backend {} asks for {}-bit vectors but this CPU's widest is {} bits: the Vector API "
                     + "will emulate them, very slowly. Use 'auto'.", option, bits, preferredBits);
         }
-        VectorKernels kernels = new VectorKernels(pool, VectorKernels.speciesOfBits(bits));
-        LOG.info("Kernel backend: {} ({}-bit vectors, {} float lanes), {} thread(s)", kernels.name(),
-                kernels.vectorBits(), bits / Float.SIZE, threads);
+        int gemmMinRows = gemmMinRows(System.getProperty(GEMM_MIN_ROWS_PROPERTY), bits);
+        VectorKernels kernels = new VectorKernels(pool, VectorKernels.speciesOfBits(bits), gemmMinRows);
+        LOG.info("Kernel backend: {} ({}-bit vectors, {} float lanes), {} thread(s), packed GEMM from {} rows",
+                kernels.name(), kernels.vectorBits(), bits / Float.SIZE, threads, gemmMinRows);
         return kernels;
+    }
+
+    /** The value of {@link #GEMM_MIN_ROWS_PROPERTY} (null: the default for {@code bits}-bit vectors). */
+    static int gemmMinRows(String value, int bits) {
+        if (value == null) {
+            return VectorKernels.defaultGemmMinRows(bits);
+        }
+        try {
+            int rows = Integer.parseInt(value.trim());
+            if (rows >= 1) {
+                return rows;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new IllegalArgumentException("-D" + GEMM_MIN_ROWS_PROPERTY + " must be a whole number >= 1, got '"
+                + value + "'");
     }
 }

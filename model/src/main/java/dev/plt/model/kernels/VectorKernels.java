@@ -1,5 +1,6 @@
 package dev.plt.model.kernels;
 
+import dev.plt.model.kernels.gemm.PackedGemm;
 import dev.plt.model.weights.Bf16Matrix;
 import dev.plt.model.weights.F32Matrix;
 import dev.plt.model.weights.Matrix;
@@ -34,6 +35,10 @@ import jdk.incubator.vector.VectorSpecies;
  * rows (a decode step: the L rows of a CLP step of one sequence) every weight is loaded once, so the
  * step streams the weights from memory once; with more, the block stays in L2 while the activation tiles
  * pass over it. The tile shape never changes a result: see above.
+ *
+ * <p>From {@link #defaultGemmMinRows} activation rows on (prefill chunks, batched decode), matmul runs
+ * {@link PackedGemm} instead: packed panels and a larger register tile, with every element computed by the
+ * same scheme, so the switch between the two never changes a bit.
  */
 public final class VectorKernels implements Kernels {
 
@@ -43,15 +48,36 @@ public final class VectorKernels implements Kernels {
     /** Weight bytes per cache block (see class comment): a quarter of a typical 1-2 MiB L2. */
     private static final int WEIGHT_BLOCK_BYTES = 256 * 1024;
 
+    /**
+     * Activation rows from which matmul uses the packed GEMM by default: 16 with 512-bit vectors, 32 with
+     * narrower ones. Below that the GEMM's packing and padding to whole 6-row strips cost more than its larger
+     * tile saves (MatmulCpuTime on Zen 5, 2026-12-03: at 8 rows the GEMM took 1.1-1.3x the mat-vec's CPU time,
+     * at 16 rows 0.81-0.93x with 512-bit vectors; with 256-bit ones 1.07x at 16 and 0.98x at 32).
+     */
+    public static int defaultGemmMinRows(int bits) {
+        return bits >= 512 ? 16 : 32;
+    }
+
     private final EnginePool pool;
     private final VectorLoops loops;
+    private final PackedGemm gemm;
+    private final int gemmMinRows;
 
     /**
      * @param pool    parallelises matmul over output rows; null runs everything on the calling thread
      * @param species float vectors of 128, 256 or 512 bits, e.g. {@code FloatVector.SPECIES_512}
      */
     public VectorKernels(EnginePool pool, VectorSpecies<Float> species) {
+        this(pool, species, defaultGemmMinRows(species.vectorBitSize()));
+    }
+
+    /**
+     * @param gemmMinRows activation rows from which matmul runs the packed GEMM rather than the mat-vec tiles:
+     *                    the benchmarks compare the two paths, the tests force one or the other (same bits)
+     */
+    public VectorKernels(EnginePool pool, VectorSpecies<Float> species, int gemmMinRows) {
         this.pool = pool;
+        this.gemmMinRows = gemmMinRows;
         this.loops = switch (species.vectorBitSize()) {
             case 512 -> new VectorLoops512();
             case 256 -> new VectorLoops256();
@@ -59,6 +85,7 @@ public final class VectorKernels implements Kernels {
             default -> throw new IllegalArgumentException(
                     "VectorKernels supports 128-, 256- and 512-bit float vectors, not " + species);
         };
+        this.gemm = new PackedGemm(pool, species.vectorBitSize());
     }
 
     /** The float species the Vector API prefers on this CPU (512-bit with AVX-512). */
@@ -85,6 +112,10 @@ public final class VectorKernels implements Kernels {
     public void matmul(Matrix w, float[] x, int rows, float[] out) {
         KernelSupport.checkMatmul(w, x, rows, out);
         if (rows == 0 || w.rows() == 0) {
+            return;
+        }
+        if (rows >= gemmMinRows) {
+            gemm.matmul(w, x, rows, out);
             return;
         }
         EnginePool.RangeBody body;

@@ -9,11 +9,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.function.Function;
+import jdk.incubator.vector.VectorSpecies;
 
 /**
  * The batch-invariance contract of {@link Kernels#matmul}: row r of a batch is bitwise the same as row r
- * computed alone, whatever the batch size, the tile that computed it and the pool's split of the work,
- * and it stays the same once the JIT has compiled the kernels.
+ * computed alone, whatever the batch size, the tile that computed it, the path (mat-vec tiles or the
+ * packed GEMM) and the pool's split of the work, and it stays the same once the JIT has compiled the kernels.
  */
 class BatchInvarianceTest {
     /** 7 rows = one 4-row tile + 3 leftover rows; 37 outputs = 4x4 tiles + 1 leftover weight row. */
@@ -70,6 +71,50 @@ class BatchInvarianceTest {
         }
     }
 
+    /**
+     * From {@link VectorKernels#defaultGemmMinRows} rows on, matmul runs the packed GEMM: a row in a large batch
+     * (GEMM, every tile position and padding of its 6-row strips) must equal the row alone (mat-vec tiles),
+     * and the GEMM forced onto small batches must equal the mat-vec too.
+     */
+    @ParameterizedTest(name = "{0} threads={1} bf16={2}")
+    @MethodSource("backends")
+    void gemmRowsEqualTheMatVecRows(String backend, int threads, boolean bf16) {
+        if (backend.equals("scalar")) {
+            return; // the scalar backend has no GEMM path
+        }
+        VectorSpecies<Float> species = VectorKernels.speciesOfBits(Integer.parseInt(backend.substring(7)));
+        int rows = VectorKernels.defaultGemmMinRows(species.vectorBitSize()) + 7;
+        Random random = new Random(backend.hashCode() * 31L + threads);
+        Matrix w = TestData.randomMatrix(random, bf16, OUT_FEATURES, COLS);
+        float[] x = TestData.randomFloats(random, rows * COLS);
+        try (EnginePool pool = new EnginePool(threads); EnginePool onePool = new EnginePool(1)) {
+            Kernels batched = kernels(backend, pool);
+            Kernels alone = kernels(backend, onePool);
+            Kernels gemmAlways = new VectorKernels(pool, species, 1);
+            float[] batch = new float[rows * OUT_FEATURES];
+            batched.matmul(w, x, rows, batch);
+            for (int r = 0; r < rows; r++) {
+                float[] row = new float[COLS];
+                System.arraycopy(x, r * COLS, row, 0, COLS);
+                float[] single = new float[OUT_FEATURES];
+                alone.matmul(w, row, 1, single);
+                assertRowSame(batch, r, single, backend + " GEMM row " + r + " of " + rows + " vs alone");
+                float[] gemmSingle = new float[OUT_FEATURES];
+                gemmAlways.matmul(w, row, 1, gemmSingle);
+                assertRowSame(batch, r, gemmSingle, backend + " GEMM row " + r + " vs GEMM of it alone");
+            }
+            for (int prefix = 1; prefix < rows; prefix += 2) {
+                float[] out = new float[prefix * OUT_FEATURES];
+                gemmAlways.matmul(w, x, prefix, out);
+                for (int r = 0; r < prefix; r++) {
+                    float[] expected = new float[OUT_FEATURES];
+                    System.arraycopy(out, r * OUT_FEATURES, expected, 0, OUT_FEATURES);
+                    assertRowSame(batch, r, expected, backend + " GEMM row " + r + " of " + prefix);
+                }
+            }
+        }
+    }
+
     @ParameterizedTest(name = "{0} threads={1} bf16={2}")
     @MethodSource("backends")
     void resultIsTheSameWhateverThePoolSplit(String backend, int threads, boolean bf16) {
@@ -96,6 +141,7 @@ class BatchInvarianceTest {
     @org.junit.jupiter.params.provider.ValueSource(strings = {"vector-256", "vector-512"})
     void resultsDoNotChangeOnceCompiled(String backend) {
         Kernels k = kernels(backend, null);
+        Kernels gemm = new VectorKernels(null, VectorKernels.speciesOfBits(Integer.parseInt(backend.substring(7))), 1);
         Random random = new Random(9);
         int cols = 45; // 2 or 1 full vectors plus a tail
         Matrix f32 = TestData.randomMatrix(random, false, 9, cols);
@@ -103,9 +149,12 @@ class BatchInvarianceTest {
         float[] x = TestData.randomFloats(random, 5 * cols);
         float[] gate = TestData.randomFloats(random, 45);
         Function<Matrix, float[]> run = w -> {
-            float[] out = new float[5 * 9 + 1];
+            float[] out = new float[2 * 5 * 9 + 1];
             k.matmul(w, x, 5, out);
-            out[5 * 9] = k.dot(x, 0, x, cols, cols);
+            float[] viaGemm = new float[5 * 9];
+            gemm.matmul(w, x, 5, viaGemm);
+            System.arraycopy(viaGemm, 0, out, 5 * 9, 5 * 9);
+            out[2 * 5 * 9] = k.dot(x, 0, x, cols, cols);
             return out;
         };
         float[] coldF32 = run.apply(f32);

@@ -53,8 +53,21 @@ class KernelBackendsTest {
     void vectorWidthsOnRequest() {
         assertEquals("vector-256", KernelBackends.select("vector-256", pool).name());
         assertEquals("vector-512", KernelBackends.select(" Vector-512 ", pool).name());
-        assertTrue(log.lines().contains("INFO Kernel backend: vector-256 (256-bit vectors, 8 float lanes), 2 thread(s)"),
-                log.lines().toString());
+        assertTrue(log.lines().contains("INFO Kernel backend: vector-256 (256-bit vectors, 8 float lanes), 2 thread(s), "
+                + "packed GEMM from " + VectorKernels.defaultGemmMinRows(256) + " rows"), log.lines().toString());
+    }
+
+    @Test
+    void gemmThresholdComesFromTheSystemPropertyOrTheDefault() {
+        assertEquals(16, KernelBackends.gemmMinRows(null, 512));
+        assertEquals(32, KernelBackends.gemmMinRows(null, 256));
+        assertEquals(2147483647, KernelBackends.gemmMinRows(" 2147483647 ", 512));
+        assertEquals(1, KernelBackends.gemmMinRows("1", 256));
+        for (String bad : new String[] {"0", "-3", "many", ""}) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> KernelBackends.gemmMinRows(bad, 512));
+            assertEquals("-Dplt.gemm.minRows must be a whole number >= 1, got '" + bad + "'", e.getMessage());
+        }
     }
 
     @Test

@@ -46,6 +46,14 @@ public class MatmulBenchmark {
     @Param({"1"})
     public int threads;
 
+    /**
+     * "auto": the engine's choice (the packed GEMM from VectorKernels.defaultGemmMinRows on); "matvec": the
+     * mat-vec tiles at every row count; "gemm": the packed GEMM at every row count. Same bits on all three;
+     * only the vector backends have the choice.
+     */
+    @Param({"auto"})
+    public String path;
+
     private KernelChoice choice;
     private Matrix weights;
     private float[] x;
@@ -53,7 +61,7 @@ public class MatmulBenchmark {
 
     @Setup
     public void setUp() {
-        choice = new KernelChoice(backend, threads);
+        choice = new KernelChoice(backend, threads, path);
         SplittableRandom random = new SplittableRandom(1);
         float[] w = new float[size * size];
         for (int i = 0; i < w.length; i++) {
