@@ -4,9 +4,9 @@ package dev.plt.model.kernels.gemm;
  * The vector parts of {@link PackedGemm} for one vector shape: packing into panels and the register-blocked
  * micro-kernel. One class per shape ({@link GemmKernel512}, {@link GemmKernel256}, {@link GemmKernel128}),
  * for the reason {@code VectorLoops} gives: the JIT only emits vector instructions for a {@code static final}
- * species. The classes are copies of {@code GemmKernel512.java} with the width renamed
- * ({@code GemmKernelSourceTest} checks it); edit that one, then regenerate the others with
- * {@code sed -e s/GemmKernel512/GemmKernel256/g -e s/SPECIES_512/SPECIES_256/g -e s/512-bit/256-bit/g}.
+ * species. The three classes are generated at build time from one template,
+ * {@code model/src/main/templates/dev/plt/model/kernels/gemm/GemmKernelN.java.template} (model/pom.xml,
+ * execution {@code vector-loops}): edit the template, never the generated copies.
  *
  * <p>Packed layouts, in chunks of {@link #lanes()} floats along the input dimension (only the
  * {@code chunks = cols / lanes} whole chunks are packed; the scalar tail is read from the unpacked arrays):
