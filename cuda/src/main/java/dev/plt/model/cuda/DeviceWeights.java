@@ -1,10 +1,10 @@
 package dev.plt.model.cuda;
 
 import dev.plt.model.config.ModelConfig;
-import dev.plt.model.weights.Bf16Matrix;
-import dev.plt.model.weights.F32Matrix;
+import dev.plt.model.tensor.Bf16Matrix;
+import dev.plt.model.tensor.F32Matrix;
 import dev.plt.model.weights.LayerWeights;
-import dev.plt.model.weights.Matrix;
+import dev.plt.model.tensor.Matrix;
 import dev.plt.model.weights.ModelWeights;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;

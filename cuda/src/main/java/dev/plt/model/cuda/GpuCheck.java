@@ -12,7 +12,7 @@ import dev.plt.model.config.ConfigLoader;
 import dev.plt.model.config.ModelConfig;
 import dev.plt.model.engine.FastPath;
 import dev.plt.model.engine.ForwardPath;
-import dev.plt.model.kernels.EnginePool;
+import dev.plt.model.kernels.pool.EnginePool;
 import dev.plt.model.kernels.KernelBackends;
 import dev.plt.model.testing.RandomCheckpoint;
 import dev.plt.model.weights.ModelWeights;

@@ -6,7 +6,7 @@ import dev.plt.model.engine.FastPath;
 import dev.plt.model.engine.ForwardPath;
 import dev.plt.model.engine.ForwardPath.Sequence;
 import dev.plt.model.io.DType;
-import dev.plt.model.kernels.EnginePool;
+import dev.plt.model.kernels.pool.EnginePool;
 import dev.plt.model.kernels.KernelBackends;
 import dev.plt.model.testing.RandomCheckpoint;
 import dev.plt.model.testing.RandomCheckpoint.Spec;

@@ -5,8 +5,8 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.json.JsonReadFeature;
-import dev.plt.model.inference.ErrorKind;
-import dev.plt.model.inference.InvalidInputException;
+import dev.plt.model.errors.ErrorKind;
+import dev.plt.model.errors.InvalidInputException;
 import java.io.IOException;
 import java.util.Set;
 

@@ -8,7 +8,7 @@ import static org.apache.spark.sql.functions.trim;
 import static org.apache.spark.sql.functions.udf;
 import static org.apache.spark.sql.functions.when;
 
-import dev.plt.model.inference.ErrorKind;
+import dev.plt.model.errors.ErrorKind;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;

@@ -2,8 +2,8 @@ package dev.plt.datasets.readers;
 
 import static org.apache.spark.sql.functions.col;
 
-import dev.plt.model.inference.ErrorKind;
-import dev.plt.model.inference.InvalidInputException;
+import dev.plt.model.errors.ErrorKind;
+import dev.plt.model.errors.InvalidInputException;
 import dev.plt.model.tokenizer.StrictUtf8;
 import java.io.IOException;
 import java.io.Serializable;

@@ -1,6 +1,6 @@
 package dev.plt.datasets.readers;
 
-import dev.plt.model.inference.ErrorKind;
+import dev.plt.model.errors.ErrorKind;
 import java.io.Serializable;
 
 /**

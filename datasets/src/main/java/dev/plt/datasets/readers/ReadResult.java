@@ -4,7 +4,7 @@ import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 
-import dev.plt.model.inference.ErrorKind;
+import dev.plt.model.errors.ErrorKind;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.spark.sql.Column;
@@ -28,7 +28,7 @@ public final class ReadResult {
      */
     public static final String PROBLEM_COLUMN = "_problem";
     /**
-     * The {@link dev.plt.model.inference.ErrorKind} code of a set-aside line: that of its problem, or
+     * The {@link dev.plt.model.errors.ErrorKind} code of a set-aside line: that of its problem, or
      * {@code malformed_line} for a line that did not parse.
      */
     public static final String PROBLEM_KIND_COLUMN = "_problem_kind";

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.plt.datasets.readers.ByteLines;
-import dev.plt.model.inference.InvalidInputException;
+import dev.plt.model.errors.InvalidInputException;
 import dev.plt.model.tokenizer.StrictUtf8;
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -10,7 +10,7 @@ import dev.plt.model.engine.ForwardPath;
 import dev.plt.model.inference.EngineOptions;
 import dev.plt.model.inference.PltModel;
 import dev.plt.model.io.DType;
-import dev.plt.model.kernels.EnginePool;
+import dev.plt.model.kernels.pool.EnginePool;
 import dev.plt.model.weights.LayerWeights;
 import dev.plt.model.weights.ModelWeights;
 import java.io.IOException;

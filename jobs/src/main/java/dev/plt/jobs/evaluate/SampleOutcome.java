@@ -3,7 +3,7 @@ package dev.plt.jobs.evaluate;
 import dev.plt.datasets.tasks.Response;
 import dev.plt.datasets.tasks.Sample;
 import dev.plt.datasets.tasks.metrics.SampleScore;
-import dev.plt.model.inference.ErrorKind;
+import dev.plt.model.errors.ErrorKind;
 import java.util.List;
 
 /**

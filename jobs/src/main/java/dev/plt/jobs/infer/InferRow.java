@@ -1,7 +1,7 @@
 package dev.plt.jobs.infer;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.plt.model.inference.ErrorKind;
+import dev.plt.model.errors.ErrorKind;
 
 /**
  * One line of an infer input file, parsed: either a runnable request or an error that will be

@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.plt.model.inference.EngineOptions;
-import dev.plt.model.inference.ErrorKind;
+import dev.plt.model.errors.ErrorKind;
 import dev.plt.model.inference.LengthLimit;
 import dev.plt.model.inference.PltModel;
 import dev.plt.model.testing.Mutations;

@@ -1,6 +1,6 @@
 package dev.plt.model.bench;
 
-import dev.plt.model.kernels.EnginePool;
+import dev.plt.model.kernels.pool.EnginePool;
 import dev.plt.model.kernels.KernelBackends;
 import java.util.Arrays;
 

@@ -2,9 +2,10 @@ package dev.plt.model.engine;
 
 import dev.plt.model.config.LoopAttention;
 import dev.plt.model.config.ModelConfig;
-import dev.plt.model.kernels.EnginePool;
+import dev.plt.model.kernels.pool.EnginePool;
 import dev.plt.model.kernels.Kernels;
 import dev.plt.model.loop.GatedWindowAttention;
+import dev.plt.model.loop.PassRows;
 import dev.plt.model.loop.SequenceState;
 import dev.plt.model.loop.WindowKvCache;
 import dev.plt.model.weights.LayerWeights;
@@ -37,7 +38,7 @@ public final class DecoderStack {
     }
 
     public void run(PassRows rows) {
-        int n = rows.count;
+        int n = rows.count();
         int d = config.hiddenSize();
         int qDim = config.queryDim();
         int kvDim = config.kvDim();
@@ -52,7 +53,7 @@ public final class DecoderStack {
         float[] projected = new float[n * d];
         float[] gate = new float[n * ff];
         float[] up = new float[n * ff];
-        RotaryEmbedding.Angles angles = rope.angles(rows.position, n);
+        RotaryEmbedding.Angles angles = rope.angles(rows.positions(), n);
 
         for (int layer = 0; layer < config.numLayers(); layer++) {
             LayerWeights w = weights.layers().get(layer);
@@ -92,11 +93,11 @@ public final class DecoderStack {
     /** Loop 1 and non-sharing loops append this pass's K/V before anyone attends (plt-spec 3). */
     private void writeFullCaches(PassRows rows, int layer, float[] k, float[] v) {
         int kvDim = config.kvDim();
-        for (int row = 0; row < rows.count; row++) {
-            SequenceState seq = rows.sequence[row];
-            int loop = rows.loop[row];
+        for (int row = 0; row < rows.count(); row++) {
+            SequenceState seq = rows.sequence(row);
+            int loop = rows.loop(row);
             if (seq.hasOwnFullCache(loop)) {
-                seq.fullCache(loop, layer).put(rows.position[row], k, row * kvDim, v, row * kvDim);
+                seq.fullCache(loop, layer).put(rows.position(row), k, row * kvDim, v, row * kvDim);
             }
         }
     }
@@ -104,11 +105,11 @@ public final class DecoderStack {
     /** G-SWA loops keep their last w + 1 K/V; written after attention, which read them from the pass. */
     private void writeWindowCaches(PassRows rows, int layer, float[] k, float[] v) {
         int kvDim = config.kvDim();
-        for (int row = 0; row < rows.count; row++) {
-            int loop = rows.loop[row];
+        for (int row = 0; row < rows.count(); row++) {
+            int loop = rows.loop(row);
             if (config.attentionOf(loop) == LoopAttention.SHARED_PLUS_WINDOW) {
-                WindowKvCache ring = rows.sequence[row].windowCache(loop, layer);
-                ring.put(rows.position[row], k, row * kvDim, v, row * kvDim);
+                WindowKvCache ring = rows.sequence(row).windowCache(loop, layer);
+                ring.put(rows.position(row), k, row * kvDim, v, row * kvDim);
             }
         }
     }

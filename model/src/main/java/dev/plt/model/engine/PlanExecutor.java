@@ -6,6 +6,7 @@ import dev.plt.model.loop.ClpPlan;
 import dev.plt.model.loop.ClpPlan.CarrySave;
 import dev.plt.model.loop.ClpPlan.Pass;
 import dev.plt.model.loop.LoopInputs;
+import dev.plt.model.loop.PassRows;
 import dev.plt.model.loop.SequenceState;
 import dev.plt.model.weights.ModelWeights;
 import java.util.List;

@@ -1,6 +1,8 @@
 package dev.plt.model.inference;
 
 import dev.plt.model.config.ModelConfig;
+import dev.plt.model.errors.ErrorKind;
+import dev.plt.model.errors.InvalidInputException;
 import java.io.Serializable;
 import java.util.Arrays;
 import java.util.Locale;

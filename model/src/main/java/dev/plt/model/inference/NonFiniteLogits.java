@@ -1,5 +1,8 @@
 package dev.plt.model.inference;
 
+import dev.plt.model.errors.ErrorKind;
+import dev.plt.model.errors.InvalidInputException;
+
 /**
  * Logits that are NaN or infinite mean the activations overflowed or NaN reached them; the row must
  * fail with {@link ErrorKind#NON_FINITE} rather than emit a NaN score or a token argmax picked from

@@ -2,6 +2,8 @@ package dev.plt.model.inference;
 
 import dev.plt.model.engine.ForwardPath;
 import dev.plt.model.engine.ForwardPath.Sequence;
+import dev.plt.model.errors.ErrorKind;
+import dev.plt.model.errors.InvalidInputException;
 import java.util.ArrayList;
 import java.util.List;
 

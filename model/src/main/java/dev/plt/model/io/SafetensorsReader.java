@@ -2,7 +2,7 @@ package dev.plt.model.io;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.plt.model.weights.Bf16Matrix;
+import dev.plt.model.tensor.Bf16Matrix;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteOrder;

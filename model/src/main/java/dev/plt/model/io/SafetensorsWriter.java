@@ -2,7 +2,7 @@ package dev.plt.model.io;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.plt.model.weights.Bf16Matrix;
+import dev.plt.model.tensor.Bf16Matrix;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;

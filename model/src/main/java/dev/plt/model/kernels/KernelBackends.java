@@ -1,5 +1,6 @@
 package dev.plt.model.kernels;
 
+import dev.plt.model.kernels.pool.EnginePool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

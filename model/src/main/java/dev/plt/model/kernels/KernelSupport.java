@@ -1,6 +1,6 @@
 package dev.plt.model.kernels;
 
-import dev.plt.model.weights.Matrix;
+import dev.plt.model.tensor.Matrix;
 
 /** Argument checks and small formulas shared by both kernel implementations, so they cannot drift apart. */
 final class KernelSupport {

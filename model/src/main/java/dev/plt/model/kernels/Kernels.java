@@ -1,6 +1,6 @@
 package dev.plt.model.kernels;
 
-import dev.plt.model.weights.Matrix;
+import dev.plt.model.tensor.Matrix;
 
 /**
  * The numeric kernels of the fast path. Two implementations: {@link ScalarKernels} (plain loops, the

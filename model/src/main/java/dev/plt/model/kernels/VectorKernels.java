@@ -1,9 +1,10 @@
 package dev.plt.model.kernels;
 
 import dev.plt.model.kernels.gemm.PackedGemm;
-import dev.plt.model.weights.Bf16Matrix;
-import dev.plt.model.weights.F32Matrix;
-import dev.plt.model.weights.Matrix;
+import dev.plt.model.kernels.pool.EnginePool;
+import dev.plt.model.tensor.Bf16Matrix;
+import dev.plt.model.tensor.F32Matrix;
+import dev.plt.model.tensor.Matrix;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;

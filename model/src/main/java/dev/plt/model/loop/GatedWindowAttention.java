@@ -3,8 +3,7 @@ package dev.plt.model.loop;
 import dev.plt.model.config.GateInput;
 import dev.plt.model.config.LoopAttention;
 import dev.plt.model.config.ModelConfig;
-import dev.plt.model.engine.PassRows;
-import dev.plt.model.kernels.EnginePool;
+import dev.plt.model.kernels.pool.EnginePool;
 import dev.plt.model.kernels.Kernels;
 import dev.plt.model.weights.LayerWeights;
 

@@ -5,7 +5,7 @@ import dev.plt.model.config.LoopAttention;
 import dev.plt.model.config.LoopMode;
 import dev.plt.model.config.ModelConfig;
 import dev.plt.model.weights.LayerWeights;
-import dev.plt.model.weights.Matrix;
+import dev.plt.model.tensor.Matrix;
 import dev.plt.model.weights.ModelWeights;
 
 /**

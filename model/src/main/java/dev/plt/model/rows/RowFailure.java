@@ -1,7 +1,7 @@
 package dev.plt.model.rows;
 
-import dev.plt.model.inference.ErrorKind;
-import dev.plt.model.inference.InvalidInputException;
+import dev.plt.model.errors.ErrorKind;
+import dev.plt.model.errors.InvalidInputException;
 
 /**
  * Why one row failed, as every job reports it: the {@code error_kind} code and a one-line message. A

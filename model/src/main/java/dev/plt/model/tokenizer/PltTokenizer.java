@@ -2,8 +2,8 @@ package dev.plt.model.tokenizer;
 
 import ai.djl.engine.EngineException;
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
-import dev.plt.model.inference.ErrorKind;
-import dev.plt.model.inference.InvalidInputException;
+import dev.plt.model.errors.ErrorKind;
+import dev.plt.model.errors.InvalidInputException;
 import dev.plt.model.io.ModelDirectory;
 import dev.plt.model.io.ModelFileException;
 import java.io.IOException;

@@ -1,7 +1,7 @@
 package dev.plt.model.tokenizer;
 
-import dev.plt.model.inference.ErrorKind;
-import dev.plt.model.inference.InvalidInputException;
+import dev.plt.model.errors.ErrorKind;
+import dev.plt.model.errors.InvalidInputException;
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
 import java.nio.charset.CharsetDecoder;

@@ -2,6 +2,7 @@ package dev.plt.model.weights;
 
 import dev.plt.model.io.ModelFileException;
 import dev.plt.model.io.TensorInfo;
+import dev.plt.model.tensor.Bf16Matrix;
 import java.util.Arrays;
 
 /**

@@ -1,5 +1,7 @@
 package dev.plt.model.weights;
 
+import dev.plt.model.tensor.Matrix;
+
 /**
  * One decoder layer (plt-spec section 1: a standard Llama layer), shared by every loop.
  * Biases are null when {@code attention_bias} is false; the gate tensors are null unless some loop

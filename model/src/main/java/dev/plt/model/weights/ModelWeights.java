@@ -1,5 +1,6 @@
 package dev.plt.model.weights;
 
+import dev.plt.model.tensor.Matrix;
 import java.util.List;
 
 /**

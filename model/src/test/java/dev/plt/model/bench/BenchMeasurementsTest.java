@@ -7,7 +7,7 @@ import dev.plt.model.config.ModelConfig;
 import dev.plt.model.inference.EngineOptions;
 import dev.plt.model.inference.PltModel;
 import dev.plt.model.io.DType;
-import dev.plt.model.kernels.EnginePool;
+import dev.plt.model.kernels.pool.EnginePool;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;

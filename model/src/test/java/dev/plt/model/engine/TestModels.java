@@ -2,7 +2,7 @@ package dev.plt.model.engine;
 
 import dev.plt.model.config.ConfigLoader;
 import dev.plt.model.config.ModelConfig;
-import dev.plt.model.kernels.EnginePool;
+import dev.plt.model.kernels.pool.EnginePool;
 import dev.plt.model.kernels.KernelBackends;
 import dev.plt.model.kernels.Kernels;
 import dev.plt.model.testing.RandomCheckpoint;

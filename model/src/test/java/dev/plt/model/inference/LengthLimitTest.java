@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.plt.model.config.ModelConfig;
+import dev.plt.model.errors.ErrorKind;
+import dev.plt.model.errors.InvalidInputException;
 import dev.plt.model.testing.RandomCheckpoint;
 import dev.plt.model.config.ConfigLoader;
 import com.fasterxml.jackson.databind.ObjectMapper;

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.plt.model.errors.ErrorKind;
+import dev.plt.model.errors.InvalidInputException;
 import dev.plt.model.testing.RandomCheckpoint;
 import java.nio.file.Path;
 import java.util.List;

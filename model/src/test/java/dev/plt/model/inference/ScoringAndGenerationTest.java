@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.plt.model.errors.InvalidInputException;
 import dev.plt.model.reference.ReferenceForward;
 import dev.plt.model.testing.RandomCheckpoint;
 import dev.plt.model.testing.RandomCheckpoint.Spec;

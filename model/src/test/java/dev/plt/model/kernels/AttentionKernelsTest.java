@@ -2,6 +2,7 @@ package dev.plt.model.kernels;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.plt.model.kernels.pool.EnginePool;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;

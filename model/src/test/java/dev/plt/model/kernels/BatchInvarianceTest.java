@@ -1,6 +1,7 @@
 package dev.plt.model.kernels;
 
-import dev.plt.model.weights.Matrix;
+import dev.plt.model.kernels.pool.EnginePool;
+import dev.plt.model.tensor.Matrix;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;

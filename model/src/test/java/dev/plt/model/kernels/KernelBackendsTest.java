@@ -1,5 +1,6 @@
 package dev.plt.model.kernels;
 
+import dev.plt.model.kernels.pool.EnginePool;
 import org.apache.logging.log4j.Level;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.core.LogEvent;

@@ -1,8 +1,9 @@
 package dev.plt.model.kernels;
 
-import dev.plt.model.weights.Bf16Matrix;
-import dev.plt.model.weights.F32Matrix;
-import dev.plt.model.weights.Matrix;
+import dev.plt.model.kernels.pool.EnginePool;
+import dev.plt.model.tensor.Bf16Matrix;
+import dev.plt.model.tensor.F32Matrix;
+import dev.plt.model.tensor.Matrix;
 
 import java.util.ArrayList;
 import java.util.Arrays;

@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.engine.EngineException;
-import dev.plt.model.inference.ErrorKind;
-import dev.plt.model.inference.InvalidInputException;
+import dev.plt.model.errors.ErrorKind;
+import dev.plt.model.errors.InvalidInputException;
 import dev.plt.model.io.ModelFileException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

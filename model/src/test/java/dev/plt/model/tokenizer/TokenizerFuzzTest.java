@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.plt.model.inference.ErrorKind;
-import dev.plt.model.inference.InvalidInputException;
+import dev.plt.model.errors.ErrorKind;
+import dev.plt.model.errors.InvalidInputException;
 import dev.plt.model.testing.Mutations;
 import java.nio.file.Path;
 import java.time.Duration;

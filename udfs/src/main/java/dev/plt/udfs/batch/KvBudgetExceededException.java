@@ -1,7 +1,7 @@
 package dev.plt.udfs.batch;
 
-import dev.plt.model.inference.ErrorKind;
-import dev.plt.model.inference.InvalidInputException;
+import dev.plt.model.errors.ErrorKind;
+import dev.plt.model.errors.InvalidInputException;
 
 /**
  * A row whose KV cache alone is over its task's share of the KV budget: it gets this as its row

@@ -9,7 +9,7 @@ import org.apache.spark.sql.types.StructType;
 /**
  * The one output shape every transformer and job writes: the input columns, then the task's result
  * columns, then {@code error} (null on success), {@code error_kind} (why, as a stable code of
- * {@link dev.plt.model.inference.ErrorKind}: {@code null_input}, {@code too_long}, ...; null on success),
+ * {@link dev.plt.model.errors.ErrorKind}: {@code null_input}, {@code too_long}, ...; null on success),
  * {@code prompt_tokens}, {@code completion_tokens}, {@code latency_ms} (wall time of the micro-batch that
  * computed the row) and {@code model_id}.
  */

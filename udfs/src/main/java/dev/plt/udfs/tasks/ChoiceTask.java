@@ -2,8 +2,8 @@ package dev.plt.udfs.tasks;
 
 import dev.plt.datasets.tasks.PairEncoding;
 import dev.plt.model.inference.ContinuationScore;
-import dev.plt.model.inference.ErrorKind;
-import dev.plt.model.inference.InvalidInputException;
+import dev.plt.model.errors.ErrorKind;
+import dev.plt.model.errors.InvalidInputException;
 import dev.plt.model.inference.LengthLimit;
 import dev.plt.model.inference.PltModel;
 import dev.plt.model.inference.Scorer;

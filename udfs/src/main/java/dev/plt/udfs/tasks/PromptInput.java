@@ -1,7 +1,7 @@
 package dev.plt.udfs.tasks;
 
-import dev.plt.model.inference.ErrorKind;
-import dev.plt.model.inference.InvalidInputException;
+import dev.plt.model.errors.ErrorKind;
+import dev.plt.model.errors.InvalidInputException;
 import dev.plt.model.inference.LengthLimit;
 import dev.plt.model.inference.PltModel;
 import dev.plt.model.tokenizer.StrictUtf8;

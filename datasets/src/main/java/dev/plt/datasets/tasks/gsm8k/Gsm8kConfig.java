@@ -2,9 +2,9 @@ package dev.plt.datasets.tasks.gsm8k;
 
 import dev.plt.datasets.tasks.RequestType;
 import dev.plt.datasets.tasks.Task;
-import dev.plt.datasets.tasks.registry.Accepts;
-import dev.plt.datasets.tasks.registry.DataPaths;
-import dev.plt.datasets.tasks.registry.TaskConfig;
+import dev.plt.datasets.tasks.config.Accepts;
+import dev.plt.datasets.tasks.config.DataPaths;
+import dev.plt.datasets.tasks.config.TaskConfig;
 import dev.plt.datasets.tasks.scoring.ExactMatch;
 import dev.plt.datasets.tasks.scoring.ExactMatchScorer;
 import dev.plt.datasets.tasks.scoring.RegexFilter;

@@ -1,6 +1,8 @@
 package dev.plt.datasets.tasks.registry;
 
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import dev.plt.datasets.tasks.config.Accepts;
+import dev.plt.datasets.tasks.config.TaskConfig;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.ParameterizedType;
 import java.lang.reflect.RecordComponent;

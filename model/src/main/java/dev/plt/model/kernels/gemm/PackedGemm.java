@@ -1,9 +1,9 @@
 package dev.plt.model.kernels.gemm;
 
-import dev.plt.model.kernels.EnginePool;
-import dev.plt.model.weights.Bf16Matrix;
-import dev.plt.model.weights.F32Matrix;
-import dev.plt.model.weights.Matrix;
+import dev.plt.model.kernels.pool.EnginePool;
+import dev.plt.model.tensor.Bf16Matrix;
+import dev.plt.model.tensor.F32Matrix;
+import dev.plt.model.tensor.Matrix;
 
 /**
  * A packed, register-blocked matrix multiply for many activation rows (prefill chunks, batched decode):

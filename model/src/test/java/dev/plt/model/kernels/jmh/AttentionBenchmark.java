@@ -2,9 +2,9 @@ package dev.plt.model.kernels.jmh;
 
 import dev.plt.model.config.ConfigLoader;
 import dev.plt.model.config.ModelConfig;
-import dev.plt.model.engine.PassRows;
+import dev.plt.model.loop.PassRows;
 import dev.plt.model.io.DType;
-import dev.plt.model.kernels.EnginePool;
+import dev.plt.model.kernels.pool.EnginePool;
 import dev.plt.model.kernels.KernelBackends;
 import dev.plt.model.loop.GatedWindowAttention;
 import dev.plt.model.loop.SequenceState;

@@ -1,6 +1,6 @@
 package dev.plt.model.kernels.jmh;
 
-import dev.plt.model.kernels.EnginePool;
+import dev.plt.model.kernels.pool.EnginePool;
 import dev.plt.model.kernels.KernelBackends;
 import dev.plt.model.kernels.Kernels;
 import dev.plt.model.kernels.VectorKernels;

@@ -1,8 +1,8 @@
 package dev.plt.model.kernels.jmh;
 
-import dev.plt.model.weights.Bf16Matrix;
-import dev.plt.model.weights.F32Matrix;
-import dev.plt.model.weights.Matrix;
+import dev.plt.model.tensor.Bf16Matrix;
+import dev.plt.model.tensor.F32Matrix;
+import dev.plt.model.tensor.Matrix;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;

@@ -2,9 +2,9 @@ package dev.plt.model.kernels.jmh;
 
 import dev.plt.model.kernels.Kernels;
 import dev.plt.model.kernels.VectorKernels;
-import dev.plt.model.weights.Bf16Matrix;
-import dev.plt.model.weights.F32Matrix;
-import dev.plt.model.weights.Matrix;
+import dev.plt.model.tensor.Bf16Matrix;
+import dev.plt.model.tensor.F32Matrix;
+import dev.plt.model.tensor.Matrix;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.util.Arrays;

@@ -1,4 +1,4 @@
-package dev.plt.model.weights;
+package dev.plt.model.tensor;
 
 /** A float32 matrix; {@code data[r * cols + c]}. */
 public record F32Matrix(float[] data, int rows, int cols) implements Matrix {

@@ -1,4 +1,4 @@
-package dev.plt.model.weights;
+package dev.plt.model.tensor;
 
 /**
  * A weight matrix in the Hugging Face {@code nn.Linear} layout: {@code rows} = output features,

@@ -1,4 +1,4 @@
-package dev.plt.datasets.tasks.registry;
+package dev.plt.datasets.tasks.config;
 
 import dev.plt.datasets.tasks.Task;
 

@@ -1,4 +1,4 @@
-package dev.plt.model.weights;
+package dev.plt.model.tensor;
 
 /**
  * A bfloat16 matrix kept as raw 16-bit patterns ({@code data[r * cols + c]}): bf16 checkpoints stay

@@ -1,4 +1,4 @@
-package dev.plt.model.kernels;
+package dev.plt.model.kernels.pool;
 
 import java.util.Objects;
 import java.util.concurrent.ConcurrentLinkedQueue;

@@ -1,4 +1,4 @@
-package dev.plt.model.inference;
+package dev.plt.model.errors;
 
 /**
  * A request the model cannot run (empty input, token id out of range, non-finite logits, ...); fails

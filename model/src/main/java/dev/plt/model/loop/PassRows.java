@@ -1,4 +1,4 @@
-package dev.plt.model.engine;
+package dev.plt.model.loop;
 
 import dev.plt.model.loop.ClpPlan;
 import dev.plt.model.loop.SequenceState;
@@ -51,6 +51,11 @@ public final class PassRows {
         boolean continuesRun = row > 0 && sequence[row - 1] == seq && loop[row - 1] == loopIndex
                 && position[row - 1] == pos - 1;
         runStart[row] = continuesRun ? runStart[row - 1] : row;
+    }
+
+    /** Each row's position, indexed by row (the engine's own array: read it, never write it). */
+    public int[] positions() {
+        return position;
     }
 
     public int count() {

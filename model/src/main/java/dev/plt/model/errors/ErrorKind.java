@@ -1,4 +1,4 @@
-package dev.plt.model.inference;
+package dev.plt.model.errors;
 
 import java.util.Locale;
 

@@ -1,5 +1,6 @@
-package dev.plt.model.kernels;
+package dev.plt.model.kernels.pool;
 
+import dev.plt.model.kernels.pool.EnginePool;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
