@@ -1,6 +1,5 @@
 package dev.plt.model.kernels.pool;
 
-import dev.plt.model.kernels.pool.EnginePool;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
