@@ -13,6 +13,7 @@ import dev.plt.jobs.evaluate.LmEvalResults;
 import dev.plt.jobs.evaluate.LmEvalRun;
 import dev.plt.jobs.evaluate.MetricsJson;
 import dev.plt.jobs.evaluate.SamplesTable;
+import dev.plt.jobs.spark.JobSession;
 import dev.plt.jobs.spark.SparkOptions;
 import dev.plt.model.config.ModelConfig;
 import dev.plt.model.inference.LengthLimit;
@@ -152,7 +153,8 @@ public final class EvaluateCommand implements Callable<Integer> {
         String modelId = modelDir.getFileName().toString();
         String fingerprint = ModelFingerprint.of(modelDir);
         List<String> names = runs.stream().map(r -> r.task().name()).toList();
-        SparkSession spark = sparkOptions.session("plt evaluate " + String.join(",", names));
+        JobSession session = sparkOptions.session("plt evaluate " + String.join(",", names));
+        SparkSession spark = session.spark();
         try {
             // Several tasks per core: accumulators (progress) advance as tasks finish, and a lost task
             // costs less to redo. The model is still loaded once per executor, and kept for every task.
@@ -224,7 +226,7 @@ public final class EvaluateCommand implements Callable<Integer> {
             summaries.forEach(Runnable::run);
             return failOnError && errors > 0 ? PltCli.EXIT_ROW_ERRORS : 0;
         } finally {
-            spark.stop();
+            session.close(); // stops Spark only if this job started it
         }
     }
 

@@ -204,7 +204,8 @@ public abstract class BatchJobCommand implements Callable<Integer> {
     private int run(Plan plan) {
         PltTransformer transformer = plan.transformer();
         RunManifest manifest = plan.manifest();
-        SparkSession spark = sparkOptions.session("plt " + name());
+        JobSession session = sparkOptions.session("plt " + name());
+        SparkSession spark = session.spark();
         try {
             InputFingerprint inputFingerprint = null;
             if (plan.directory() != null) {
@@ -284,7 +285,7 @@ public abstract class BatchJobCommand implements Callable<Integer> {
                 return failOnError && errors > 0 ? PltCli.EXIT_ROW_ERRORS : 0;
             }
         } finally {
-            spark.stop();
+            session.close(); // stops Spark only if this job started it
         }
     }
 

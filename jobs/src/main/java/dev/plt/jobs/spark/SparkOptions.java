@@ -36,7 +36,11 @@ public final class SparkOptions {
         return !submitted && effective.startsWith("local");
     }
 
-    public SparkSession session(String appName) {
+    /**
+     * The job's session: the one already running in this JVM (see {@link JobSession}), or a new one with
+     * these options. Close it when the job ends; that stops it only if the job started it.
+     */
+    public JobSession session(String appName) {
         SparkSession.Builder builder = SparkSession.builder().appName(appName);
         boolean submitted = System.getProperty("spark.master") != null;
         if (master != null) {
@@ -52,7 +56,7 @@ public final class SparkOptions {
                     .config("spark.ui.enabled", Boolean.toString(ui));
         }
         conf.forEach(builder::config); // the user's --conf has the last word
-        return builder.getOrCreate();
+        return JobSession.joinOrCreate(builder, master);
     }
 
     /**

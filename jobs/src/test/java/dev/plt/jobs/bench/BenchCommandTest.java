@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.plt.jobs.SharedSpark;
 import dev.plt.jobs.cli.PltCli;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -40,6 +41,7 @@ class BenchCommandTest {
 
     @BeforeAll
     static void runQuickBench() throws IOException {
+        SharedSpark.stop(); // the bench times jobs that start their own Spark, on local[1] and local[2]
         StringWriter err = new StringWriter();
         int code = PltCli.execute(new PrintWriter(err, true), "bench", "--quick", "--no-peer", "--spark",
                 "--threads", "2", "--output", dir.resolve("out").toString(), "--cache-dir", dir.resolve("cache").toString());

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.plt.jobs.SharedSpark;
 import dev.plt.model.testing.RandomCheckpoint;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -15,12 +16,14 @@ import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Jobs that cannot run stop before any work with exit code 2 and one line naming the problem, through
  * the real command line (in-process, as {@code bin/plt} runs it), and write no output.
  */
+@ExtendWith(SharedSpark.class)
 class BadJobsTest {
     @TempDir
     static Path dir;

@@ -3,15 +3,18 @@ package dev.plt.jobs.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.plt.jobs.SharedSpark;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import org.apache.spark.SparkException;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Failures that come from the machine, not the job (a full disk, a permission, the heap, the stack), are
  * one line naming the cause and what to do, whatever depth of Spark's wrapping they arrive in.
  */
+@ExtendWith(SharedSpark.class)
 class FailureMessagesTest {
     @Test
     void aFullDiskDeepInsideSparksAbortIsOneLine() {

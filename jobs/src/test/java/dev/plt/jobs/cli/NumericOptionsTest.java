@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.plt.jobs.SharedSpark;
 import dev.plt.model.testing.RandomCheckpoint;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -13,6 +14,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.api.BeforeAll;
@@ -22,6 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
  * Every numeric option out of its range (and every engine option out of its values) stops the job before any work, with one line naming the option,
  * its range and the value; nothing is written.
  */
+@ExtendWith(SharedSpark.class)
 class NumericOptionsTest {
     @TempDir
     static Path dir;

@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.plt.datasets.tasks.mmlu.MmluCategories;
 import dev.plt.datasets.tasks.registry.ProjectLayout;
+import dev.plt.jobs.SharedSpark;
 import dev.plt.jobs.cli.PltCli;
 import dev.plt.model.testing.RandomCheckpoint;
 import java.io.PrintWriter;
@@ -21,9 +22,11 @@ import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /** {@code plt evaluate --tasks a,b,c}: several tasks (and MMLU groups) in one application and one output. */
+@ExtendWith(SharedSpark.class)
 class EvaluateTasksTest {
     private static final ObjectMapper JSON = new ObjectMapper();
 

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.plt.datasets.tasks.mmlu.MmluCsv;
 import dev.plt.datasets.tasks.registry.ProjectLayout;
+import dev.plt.jobs.SharedSpark;
 import dev.plt.jobs.cli.PltCli;
 import dev.plt.jobs.output.ModelFingerprint;
 import dev.plt.jobs.output.OutputGuard;
@@ -32,6 +33,7 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -43,6 +45,7 @@ import org.junit.jupiter.api.io.TempDir;
  * A multiple-choice JSONL task always runs; MMLU ({@code --limit 5}) and GSM8K ({@code --limit 3}) run
  * when the shared datasets are there.
  */
+@ExtendWith(SharedSpark.class)
 class LmEvalFilesTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Pattern HEX64 = Pattern.compile("[0-9a-f]{64}");

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.plt.jobs.SharedSpark;
 import dev.plt.model.inference.ContinuationScore;
 import dev.plt.model.inference.EngineOptions;
 import dev.plt.model.inference.PltModel;
@@ -18,6 +19,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.function.ToIntFunction;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -35,6 +37,7 @@ import org.junit.jupiter.api.io.TempDir;
  * cases occur), and where normalising by UTF-8 bytes or by the continuation with its space would choose
  * otherwise than per character, the gold is the per-character choice.
  */
+@ExtendWith(SharedSpark.class)
 class MultipleChoiceEvaluationTest {
     @TempDir
     Path dir;

@@ -4,12 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.plt.jobs.SharedSpark;
 import dev.plt.model.testing.RandomCheckpoint;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -19,6 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
  * batch them differently (1 partition x 16 rows, 3 x 1, 7 x 4) write metrics.json with the same text
  * (throughput and the settings aside) and the same samples/ rows, every double bit for bit.
  */
+@ExtendWith(SharedSpark.class)
 class PartitioningInvarianceTest {
     /** partitions, batch size. */
     private static final int[][] LAYOUTS = {{1, 16}, {3, 1}, {7, 4}};

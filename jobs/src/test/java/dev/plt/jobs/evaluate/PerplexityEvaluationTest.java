@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.plt.datasets.tasks.RollingWindows;
+import dev.plt.jobs.SharedSpark;
 import dev.plt.jobs.cli.PltCli;
 import dev.plt.model.inference.EngineOptions;
 import dev.plt.model.inference.PltModel;
@@ -17,6 +18,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -24,6 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
  * window is full (max-length predictions after its context, so max-length + 1 tokens) and none may be
  * cut by the length limit. bits_per_byte equals the engine's own sum over the same windows.
  */
+@ExtendWith(SharedSpark.class)
 class PerplexityEvaluationTest {
     private static final int MAX_LENGTH = 16;
 

@@ -13,6 +13,7 @@ import dev.plt.datasets.tasks.metrics.MetricValue;
 import dev.plt.datasets.tasks.metrics.SampleScore;
 import dev.plt.datasets.tasks.metrics.TaskResult;
 import dev.plt.datasets.tasks.registry.ProjectLayout;
+import dev.plt.jobs.SharedSpark;
 import dev.plt.jobs.output.ModelFingerprint;
 import java.awt.image.BufferedImage;
 import java.io.File;
@@ -37,6 +38,7 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -51,6 +53,7 @@ import org.junit.jupiter.api.io.TempDir;
  * is also copied to FILE.png and the perplexity report's to FILE-perplexity.png (how
  * docs/report-example.png and docs/report-example-perplexity.png are made).
  */
+@ExtendWith(SharedSpark.class)
 class ReportInChromiumTest {
     private static Path chromium;
 

@@ -46,13 +46,8 @@ public final class OutputRows {
         }
         List<String> lines = new ArrayList<>();
         if (!parts.isEmpty() && parts.get(0).toString().endsWith(".parquet")) {
-            SparkSession spark = SparkSession.builder().master("local[1]").appName("read " + dir)
-                    .config("spark.ui.enabled", "false").getOrCreate();
-            try {
-                lines.addAll(spark.read().parquet(dir.toString()).toJSON().collectAsList());
-            } finally {
-                spark.stop();
-            }
+            SparkSession spark = dev.plt.jobs.SharedSpark.session();
+            lines.addAll(spark.read().parquet(dir.toString()).toJSON().collectAsList());
         } else {
             for (Path part : parts) {
                 lines.addAll(Files.readAllLines(part));

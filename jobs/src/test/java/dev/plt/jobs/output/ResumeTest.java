@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.plt.jobs.SharedSpark;
 import dev.plt.jobs.cli.PltCli;
 import dev.plt.model.testing.RandomCheckpoint;
 import java.io.IOException;
@@ -21,6 +22,7 @@ import java.util.Set;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -29,6 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
  * else, and a resume with other settings or another model refused before any work.
  * (Killing a real job and resuming it: {@code ResumeAfterKillIT}.)
  */
+@ExtendWith(SharedSpark.class)
 class ResumeTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final int ROWS = 30;

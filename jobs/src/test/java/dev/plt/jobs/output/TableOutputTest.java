@@ -27,6 +27,7 @@ class TableOutputTest {
 
     @BeforeAll
     static void start() {
+        dev.plt.jobs.SharedSpark.stop(); // its own session: the catalog's warehouse is fixed when Spark starts
         spark = SparkSession.builder().master("local[1]").appName("table-output")
                 .config("spark.ui.enabled", "false").config("spark.sql.warehouse.dir", warehouse.toString())
                 .getOrCreate();

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.plt.jobs.SharedSpark;
 import dev.plt.jobs.cli.PltCli;
 import dev.plt.model.testing.RandomCheckpoint;
 import java.io.ByteArrayOutputStream;
@@ -26,6 +27,7 @@ import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -33,6 +35,7 @@ import org.junit.jupiter.api.io.TempDir;
  * gets an output row, each bad one with its error and error_kind, the summary counts errors by kind,
  * and --fail-on-error exits 3 once the output is written.
  */
+@ExtendWith(SharedSpark.class)
 class BadRowsJobsTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String LONG = "abcdefghijklmnopqrst"; // 20 byte-level tokens

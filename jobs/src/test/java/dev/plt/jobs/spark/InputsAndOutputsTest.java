@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.plt.jobs.SharedSpark;
 import dev.plt.jobs.cli.PltCli;
 import dev.plt.jobs.output.OutputRows;
 import dev.plt.model.testing.RandomCheckpoint;
@@ -21,6 +22,7 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -28,6 +30,7 @@ import org.junit.jupiter.api.io.TempDir;
  * output formats beyond Parquet and JSONL. Every variant's scores equal those of the plain JSONL run, row
  * by row (by row_id).
  */
+@ExtendWith(SharedSpark.class)
 class InputsAndOutputsTest {
     @TempDir
     static Path dir;
@@ -40,14 +43,10 @@ class InputsAndOutputsTest {
         model = RandomCheckpoint.write(dir.resolve("model"), RandomCheckpoint.Spec.small());
         jsonl = Files.writeString(Files.createDirectories(dir.resolve("in")).resolve("rows.jsonl"), rows(0, 6));
         Files.writeString(dir.resolve("in/more.jsonl"), rows(6, 9));
-        SparkSession spark = SparkSession.builder().master("local[1]").config("spark.ui.enabled", "false").getOrCreate();
-        try {
-            var data = spark.read().json(dir.resolve("in").toString()).selectExpr("id", "text", "id % 2 as half");
-            data.write().partitionBy("half").parquet(dir.resolve("partitioned").toString());
-            data.drop("half").write().orc(dir.resolve("orc").toString());
-        } finally {
-            spark.stop();
-        }
+        SparkSession spark = SharedSpark.session();
+        var data = spark.read().json(dir.resolve("in").toString()).selectExpr("id", "text", "id % 2 as half");
+        data.write().partitionBy("half").parquet(dir.resolve("partitioned").toString());
+        data.drop("half").write().orc(dir.resolve("orc").toString());
         run(0, "--input", jsonl.toString(), "--output", dir.resolve("baseline").toString(), "--output-format", "jsonl");
         expected = scores(OutputRows.byRowId(dir.resolve("baseline")));
     }
@@ -115,17 +114,13 @@ class InputsAndOutputsTest {
         run(0, "--input", jsonl.toString(), "--output", orc.toString(), "--output-format", "orc");
         Path csv = dir.resolve("out-csv");
         run(0, "--input", jsonl.toString(), "--output", csv.toString(), "--output-format", "csv");
-        SparkSession spark = SparkSession.builder().master("local[1]").config("spark.ui.enabled", "false").getOrCreate();
-        try {
-            for (Row r : spark.read().orc(orc.toString()).collectAsList()) {
-                assertEquals(expected.get(r.<String>getAs("text")), r.<Double>getAs("total_logprob"));
-            }
-            for (Row r : spark.read().option("header", "true").option("inferSchema", "true").csv(csv.toString())
-                    .collectAsList()) {
-                assertEquals(expected.get(r.<String>getAs("text")), r.<Double>getAs("total_logprob"), 0.0);
-            }
-        } finally {
-            spark.stop();
+        SparkSession spark = SharedSpark.session();
+        for (Row r : spark.read().orc(orc.toString()).collectAsList()) {
+            assertEquals(expected.get(r.<String>getAs("text")), r.<Double>getAs("total_logprob"));
+        }
+        for (Row r : spark.read().option("header", "true").option("inferSchema", "true").csv(csv.toString())
+                .collectAsList()) {
+            assertEquals(expected.get(r.<String>getAs("text")), r.<Double>getAs("total_logprob"), 0.0);
         }
         String summary = run(0, "--input", jsonl.toString(), "--output", orc.toString(), "--output-format", "orc",
                 "--resume");

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.plt.jobs.SharedSpark;
 import dev.plt.jobs.cli.PltCli;
 import dev.plt.jobs.output.OutputRows;
 import dev.plt.jobs.output.RunManifest;
@@ -22,6 +23,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -29,6 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
  * never holds more KV cache than a task's share of the budget, the one row that alone needs more
  * gets a "too long" row error, and every other row scores bitwise as without the budget.
  */
+@ExtendWith(SharedSpark.class)
 class KvBudgetJobTest {
     private static final ObjectMapper JSON = new ObjectMapper();
 

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.plt.jobs.SharedSpark;
 import dev.plt.jobs.cli.PltCli;
 import dev.plt.model.inference.EngineOptions;
 import dev.plt.model.inference.GenerationParams;
@@ -22,9 +23,11 @@ import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /** {@code plt score} and {@code plt generate} on local[2] from JSONL and CSV, against the engine. */
+@ExtendWith(SharedSpark.class)
 class ScoreAndGenerateJobsTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final List<String> TEXTS = List.of("To be, or not to be", "a", "Hello, world!",
