@@ -147,6 +147,9 @@ public final class OutputGuard {
                 return Optional.of(path + "/" + partName);
             }
             if (part.isDirectory()) {
+                if (OwnFiles.isSparkWorkArea(partName)) {
+                    continue; // Spark's, left by a killed write
+                }
                 if (!subdirectoriesAllowed || !OwnFiles.isTaskDirectory(partName)) {
                     return Optional.of(path + "/" + partName);
                 }
