@@ -55,7 +55,8 @@ import picocli.CommandLine.Option;
             "DIR/results_<timestamp>.json and DIR/samples_<task>_<timestamp>.jsonl.",
             "With --tasks a,b,c every task runs in the one application (one Spark session, one model load per",
             "executor) into DIR: metrics.json holds each under tasks.NAME, samples/NAME/, report_NAME.html, and",
-            "one lm-eval results file per task."})
+            "one lm-eval results file per task.",
+            "DIR/responses/ keeps every answer as it is computed: --resume completes a killed evaluation."})
 public final class EvaluateCommand implements Callable<Integer> {
     @Mixin
     ModelOptions modelOptions;
@@ -143,7 +144,7 @@ public final class EvaluateCommand implements Callable<Integer> {
         try (OutputLock lock = OutputLock.acquire(out, "plt evaluate")) {
             // A new output is written in place, its answers committed as they come (DIR/responses/), so that a
             // killed run can be resumed; a replacement is written beside the old output and swapped in.
-            StagedOutput staged = StagedOutput.begin(out, plan, false);
+            StagedOutput staged = StagedOutput.begin(out, plan);
             try {
                 int exit = evaluate(staged.target(), modelDir, fingerprint, manifest, input, resuming, contextLength,
                         lengthLimit, engineSettings, runs);

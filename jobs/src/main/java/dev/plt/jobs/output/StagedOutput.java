@@ -33,12 +33,10 @@ public final class StagedOutput {
     /**
      * Prepares the place to write. Call with the output's lock held: a staging directory left by a killed
      * run is removed here (only if it holds nothing but plt's own files).
-     *
-     * @param alwaysStage stage even a new output (jobs without resume, whose partial output is of no use)
      */
-    public static StagedOutput begin(OutputLocation out, OutputGuard.Plan plan, boolean alwaysStage) {
+    public static StagedOutput begin(OutputLocation out, OutputGuard.Plan plan) {
         boolean existed = out.exists();
-        if (plan == OutputGuard.Plan.RESUME || (plan == OutputGuard.Plan.NEW && !alwaysStage)) {
+        if (plan == OutputGuard.Plan.RESUME || plan == OutputGuard.Plan.NEW) {
             return new StagedOutput(out, out, false, existed);
         }
         OutputLocation staging = out.sibling(STAGING);

@@ -180,7 +180,7 @@ public abstract class BatchJobCommand implements Callable<Integer> {
             checkResumableSettings(out, manifest);
         }
         try (OutputLock lock = OutputLock.acquire(out, "plt " + name())) {
-            StagedOutput staged = StagedOutput.begin(out, plan, false);
+            StagedOutput staged = StagedOutput.begin(out, plan);
             try {
                 int exit = run(new Plan(transformer, manifest, staged.target(), null, resuming));
                 staged.commit();

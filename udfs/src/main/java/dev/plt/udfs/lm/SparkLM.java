@@ -161,14 +161,18 @@ public final class SparkLM implements LM {
 
     /** Runs the rows through the transformer and returns every answer by its request key. */
     private Map<String, Row> run(List<Row> rows, StructType schema, PltTransformer transformer,
-            FlatMapFunction<Row, Row> toResponses) {
+            ToResponses toResponses) {
         Map<String, Row> byKey = new HashMap<>();
         if (rows.isEmpty()) {
             return byKey;
         }
         transformer.setModelPath(modelPath).setModelId(modelId).setEngineSettings(settings);
         Dataset<Row> requests = spark.createDataFrame(rows, schema).repartition(partitions);
-        Dataset<Row> responses = transformer.transform(requests).flatMap(toResponses, Encoders.row(ResponseRows.SCHEMA));
+        Dataset<Row> answered = transformer.transform(requests);
+        // The transformer's rows reach the function without their schema: columns are found by index.
+        Columns columns = new Columns(answered.schema());
+        FlatMapFunction<Row, Row> perRequest = row -> toResponses.apply(columns, row);
+        Dataset<Row> responses = answered.flatMap(perRequest, Encoders.row(ResponseRows.SCHEMA));
         spark.sparkContext().setJobGroup("plt-evaluate", String.format("plt evaluate: %d requests in %d partitions, "
                 + "micro-batches of up to %d rows", rows.size(), partitions, settings.batchSize()), false);
         for (Row row : sink.collect(responses, transformer, rows.size())) {
@@ -207,42 +211,55 @@ public final class SparkLM implements LM {
         return null;
     }
 
-    // The three below run on the executors: one answered row in, one response row per request out.
+    /** Column indices of the transformer's output, by name (shipped to the executors). */
+    private record Columns(StructType schema) implements java.io.Serializable {
+        int of(String name) {
+            return schema.fieldIndex(name);
+        }
+    }
 
-    private static Iterator<Row> choiceResponses(Row row) {
-        List<String> keys = row.getList(row.fieldIndex("keys"));
-        String error = row.getString(row.fieldIndex(OutputContract.ERROR));
-        Integer prompt = (Integer) row.get(row.fieldIndex(OutputContract.PROMPT_TOKENS));
+    /** One answered row in, one response row per request out; runs on the executors. */
+    @FunctionalInterface
+    private interface ToResponses extends java.io.Serializable {
+        Iterator<Row> apply(Columns columns, Row row);
+    }
+
+    // The three below are the ToResponses of each request type.
+
+    private static Iterator<Row> choiceResponses(Columns c, Row row) {
+        List<String> keys = row.getList(c.of("keys"));
+        String error = row.getString(c.of(OutputContract.ERROR));
+        Integer prompt = (Integer) row.get(c.of(OutputContract.PROMPT_TOKENS));
         List<Row> out = new ArrayList<>(keys.size());
-        List<Double> logprobs = error == null ? row.getList(row.fieldIndex(ChoiceTask.LOGPROBS)) : null;
-        List<Boolean> greedy = error == null ? row.getList(row.fieldIndex(ChoiceTask.GREEDY)) : null;
-        for (int c = 0; c < keys.size(); c++) {
-            Integer tokens = c == 0 ? prompt : Integer.valueOf(0); // the shared context counts once
+        List<Double> logprobs = error == null ? row.getList(c.of(ChoiceTask.LOGPROBS)) : null;
+        List<Boolean> greedy = error == null ? row.getList(c.of(ChoiceTask.GREEDY)) : null;
+        for (int i = 0; i < keys.size(); i++) {
+            Integer tokens = i == 0 ? prompt : Integer.valueOf(0); // the shared context counts once
             out.add(error != null
-                    ? ResponseRows.failed(keys.get(c), error, row.getString(row.fieldIndex(OutputContract.ERROR_KIND)),
+                    ? ResponseRows.failed(keys.get(i), error, row.getString(c.of(OutputContract.ERROR_KIND)),
                             tokens)
-                    : ResponseRows.ok(keys.get(c), logprobs.get(c), greedy.get(c), null, tokens, 0));
+                    : ResponseRows.ok(keys.get(i), logprobs.get(i), greedy.get(i), null, tokens, 0));
         }
         return out.iterator();
     }
 
-    private static Iterator<Row> rollingResponses(Row row) {
-        return List.of(single(row, row.isNullAt(row.fieldIndex(RollingTask.TOTAL)) ? null
-                : row.getDouble(row.fieldIndex(RollingTask.TOTAL)), null)).iterator();
+    private static Iterator<Row> rollingResponses(Columns c, Row row) {
+        return List.of(single(c, row, row.isNullAt(c.of(RollingTask.TOTAL)) ? null
+                : row.getDouble(c.of(RollingTask.TOTAL)), null)).iterator();
     }
 
-    private static Iterator<Row> generationResponses(Row row) {
-        return List.of(single(row, null, row.getString(row.fieldIndex(GenerateTask.TEXT)))).iterator();
+    private static Iterator<Row> generationResponses(Columns c, Row row) {
+        return List.of(single(c, row, null, row.getString(c.of(GenerateTask.TEXT)))).iterator();
     }
 
-    private static Row single(Row row, Double loglikelihood, String text) {
-        String key = row.getString(row.fieldIndex(ResponseRows.KEY));
-        Integer prompt = (Integer) row.get(row.fieldIndex(OutputContract.PROMPT_TOKENS));
-        String error = row.getString(row.fieldIndex(OutputContract.ERROR));
+    private static Row single(Columns c, Row row, Double loglikelihood, String text) {
+        String key = row.getString(c.of(ResponseRows.KEY));
+        Integer prompt = (Integer) row.get(c.of(OutputContract.PROMPT_TOKENS));
+        String error = row.getString(c.of(OutputContract.ERROR));
         if (error != null) {
-            return ResponseRows.failed(key, error, row.getString(row.fieldIndex(OutputContract.ERROR_KIND)), prompt);
+            return ResponseRows.failed(key, error, row.getString(c.of(OutputContract.ERROR_KIND)), prompt);
         }
         return ResponseRows.ok(key, loglikelihood, loglikelihood == null ? null : false, text, prompt,
-                (Integer) row.get(row.fieldIndex(OutputContract.COMPLETION_TOKENS)));
+                (Integer) row.get(c.of(OutputContract.COMPLETION_TOKENS)));
     }
 }
