@@ -35,7 +35,10 @@ class SparkLMTest {
     static Path dir;
     static SparkSession spark;
     static Path model;
+    /** Rolling windows of MAX_LENGTH positions. */
     static SparkLM lm;
+    /** No length limit but the model's: no context is cut (a cut context depends on its longest choice). */
+    static SparkLM whole;
 
     @BeforeAll
     static void setUp() {
@@ -44,6 +47,8 @@ class SparkLMTest {
         EngineSettings settings = EngineSettings.defaults().withBatchSize(3)
                 .withLengthLimit(new LengthLimit(MAX_LENGTH, LengthLimit.Overlong.TRUNCATE_LEFT));
         lm = new SparkLM(spark, model.toString(), "model", settings, 3, ResponseSink.collecting());
+        whole = new SparkLM(spark, model.toString(), "model", EngineSettings.defaults().withBatchSize(3), 3,
+                ResponseSink.collecting());
     }
 
     @AfterAll
@@ -93,13 +98,13 @@ class SparkLMTest {
                 new LoglikelihoodRequest("Question: is water wet?\nAnswer:", " no"),
                 new LoglikelihoodRequest("Question: is water wet?\nAnswer:", " only on \uDC00 days"),
                 new LoglikelihoodRequest("The sky is", " blue"));
-        List<LmResponse> together = lm.loglikelihood(requests);
+        List<LmResponse> together = whole.loglikelihood(requests);
         assertEquals(4, together.size());
         assertEquals("invalid_utf8", together.get(0).errorKind(), "the sample holding a lone surrogate fails whole");
         assertEquals("invalid_utf8", together.get(2).errorKind());
-        List<LmResponse> good = lm.loglikelihood(List.of(requests.get(0), requests.get(1), requests.get(3)));
+        List<LmResponse> good = whole.loglikelihood(List.of(requests.get(0), requests.get(1), requests.get(3)));
         for (int i = 0; i < 3; i++) {
-            LmResponse alone = lm.loglikelihood(List.of(requests.get(i == 2 ? 3 : i))).get(0);
+            LmResponse alone = whole.loglikelihood(List.of(requests.get(i == 2 ? 3 : i))).get(0);
             assertEquals(alone.response(), good.get(i).response(), "request " + i);
         }
         assertTrue(good.get(0).promptTokens() > 0 && good.get(1).promptTokens() == 0,
@@ -111,9 +116,9 @@ class SparkLMTest {
         List<GenerateUntilRequest> requests = List.of(new GenerateUntilRequest("abc", List.of("\n"), 5),
                 new GenerateUntilRequest("xyz", List.of("q"), 3), new GenerateUntilRequest("abc", List.of("\n"), 5),
                 new GenerateUntilRequest("lone \uD800", List.of("\n"), 5));
-        List<LmResponse> answers = lm.generateUntil(requests);
+        List<LmResponse> answers = whole.generateUntil(requests);
         assertEquals(answers.get(0), answers.get(2));
-        assertEquals(lm.generateUntil(List.of(requests.get(1))).get(0), answers.get(1));
+        assertEquals(whole.generateUntil(List.of(requests.get(1))).get(0), answers.get(1));
         assertTrue(answers.get(1).completionTokens() <= 3, answers.get(1).toString());
         assertEquals("invalid_utf8", answers.get(3).errorKind());
     }
