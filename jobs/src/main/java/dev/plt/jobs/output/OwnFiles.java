@@ -43,6 +43,11 @@ public final class OwnFiles {
         return PART_DIRECTORIES.contains(name);
     }
 
+    /** Whether a part directory may hold one table per task (samples/NAME/; the response store holds one). */
+    static boolean mayHoldTaskDirectories(String partDirectory) {
+        return partDirectory.equals("samples");
+    }
+
     /** Whether a directory inside a part directory may be one task's table (samples/NAME/). */
     static boolean isTaskDirectory(String name) {
         return TASK_DIRECTORY.matcher(name).matches() && !name.startsWith(".") && !name.startsWith("_");
