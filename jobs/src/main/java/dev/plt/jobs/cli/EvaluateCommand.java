@@ -20,7 +20,15 @@ import dev.plt.model.inference.LengthLimit;
 import dev.plt.model.inference.PltModel;
 import dev.plt.model.tokenizer.PltTokenizer;
 import dev.plt.udfs.batch.ErrorKindCounts;
+import dev.plt.jobs.output.InputFingerprint;
 import dev.plt.jobs.output.ModelFingerprint;
+import dev.plt.jobs.output.OwnFiles;
+import dev.plt.jobs.output.ResponseStore;
+import dev.plt.jobs.spark.Progress;
+import dev.plt.udfs.batch.EngineSettings;
+import dev.plt.udfs.lm.CachingLM;
+import dev.plt.udfs.lm.ResponseSink;
+import dev.plt.udfs.lm.SparkLM;
 import dev.plt.jobs.output.OutputGuard;
 import dev.plt.jobs.output.OutputLocation;
 import dev.plt.jobs.output.OutputLock;
@@ -48,7 +56,8 @@ import picocli.CommandLine.Option;
             "DIR/results_<timestamp>.json and DIR/samples_<task>_<timestamp>.jsonl.",
             "With --tasks a,b,c every task runs in the one application (one Spark session, one model load per",
             "executor) into DIR: metrics.json holds each under tasks.NAME, samples/NAME/, report_NAME.html, and",
-            "one lm-eval results file per task."})
+            "one lm-eval results file per task.",
+            "DIR/responses/ keeps every answer as it is computed: --resume completes a killed evaluation."})
 public final class EvaluateCommand implements Callable<Integer> {
     @Mixin
     ModelOptions modelOptions;
@@ -59,8 +68,9 @@ public final class EvaluateCommand implements Callable<Integer> {
     @Mixin
     TaskSelection taskSelection;
 
+    /** --batch-size, --max-batch-tokens, --kv-budget. */
     @Mixin
-    KvBudgetOption kvBudget;
+    BatchOptions batchOptions;
 
     @Option(names = "--limit", paramLabel = "N|F", description = "As lm-eval: the first N samples (a whole number), or "
             + "the first ceil(F x samples) (a fraction 0 < F < 1), per task and per subtask (MMLU: per subject).")
@@ -77,8 +87,10 @@ public final class EvaluateCommand implements Callable<Integer> {
             + "earlier plt job (it holds nothing else); the new output is written beside it and swapped in at the end.")
     boolean overwrite;
 
-    @Option(names = "--batch-size", defaultValue = "16", description = "Rows per engine micro-batch. Default: ${DEFAULT-VALUE}.")
-    int batchSize;
+    @Option(names = "--resume", description = "Complete an interrupted evaluation: the answers already committed in "
+            + "DIR/responses/ are reused and only the missing requests computed. Refused if the settings, the model or "
+            + "the task data differ. Runs normally when --output does not exist yet.")
+    boolean resume;
 
     @Option(names = "--partitions", paramLabel = "N", description = "Partitions of the request rows. Default: 8 x Spark's default parallelism.")
     Integer partitions;
@@ -92,7 +104,6 @@ public final class EvaluateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        OptionRanges.atLeast("--batch-size", batchSize, 1);
         OptionRanges.atLeastIfGiven("--partitions", partitions, 1);
         if (limitText != null) {
             try {
@@ -102,17 +113,18 @@ public final class EvaluateCommand implements Callable<Integer> {
             }
         }
         modelOptions.validate();
+        batchOptions.validate();
         Path modelDir = modelOptions.modelDirectory().toRealPath();
         ModelConfig config = PltModel.check(modelDir); // a bad model fails here, before Spark starts
         LengthLimit lengthLimit = lengthOptions.limit(LengthLimit.Overlong.TRUNCATE_LEFT).forModel(config);
         int contextLength = lengthLimit.maxLength();
-        long kvBudgetBytes = kvBudget.bytes();
+        EngineSettings engineSettings = batchOptions.engineSettings(modelOptions, lengthLimit);
         List<OutputGuard.Protected> protect = new ArrayList<>();
         protect.add(new OutputGuard.Protected("the model directory", modelDir));
         taskSelection.dataPaths().forEach(p -> protect.add(new OutputGuard.Protected("the task data", p)));
         org.apache.hadoop.conf.Configuration hadoop = sparkOptions.hadoopConfiguration();
         OutputLocation out = OutputLocation.of("--output", output, hadoop);
-        OutputGuard.Plan plan = OutputGuard.check(out, protect, overwrite, false, "");
+        OutputGuard.Plan plan = OutputGuard.check(out, protect, overwrite, resume, "--resume to complete it, ");
         List<TaskRun> runs = new ArrayList<>();
         for (Task task : taskSelection.createTasks(hadoop)) {
             List<Sample> allSamples = task.samples();
@@ -122,11 +134,21 @@ public final class EvaluateCommand implements Callable<Integer> {
             }
             runs.add(new TaskRun(task, allSamples, samples));
         }
+        String fingerprint = ModelFingerprint.of(modelDir);
+        RunManifest manifest = runManifest(runs.stream().map(r -> r.task().name()).toList(), fingerprint,
+                contextLength, lengthLimit);
+        InputFingerprint input = inputFingerprint(runs);
+        boolean resuming = plan == OutputGuard.Plan.RESUME;
+        if (resuming) {
+            checkResumable(out, manifest, input); // before anything is touched
+        }
         try (OutputLock lock = OutputLock.acquire(out, "plt evaluate")) {
-            // Written beside the output and moved into place at the end: a partial evaluation is of no use.
-            StagedOutput staged = StagedOutput.begin(out, plan, true);
+            // A new output is written in place, its answers committed as they come (DIR/responses/), so that a
+            // killed run can be resumed; a replacement is written beside the old output and swapped in.
+            StagedOutput staged = StagedOutput.begin(out, plan);
             try {
-                int exit = evaluate(staged.target(), modelDir, contextLength, lengthLimit, kvBudgetBytes, runs);
+                int exit = evaluate(staged.target(), modelDir, fingerprint, manifest, input, resuming, contextLength,
+                        lengthLimit, engineSettings, runs);
                 staged.commit();
                 for (TaskRun run : runs) {
                     System.out.println("report: " + out.child(reportName(run.task(), runs)).given());
@@ -148,10 +170,10 @@ public final class EvaluateCommand implements Callable<Integer> {
         return runs.size() == 1 ? "report.html" : "report_" + LmEvalResults.fileSafe(task.name()) + ".html";
     }
 
-    private int evaluate(OutputLocation target, Path modelDir, int contextLength, LengthLimit lengthLimit,
-            long kvBudgetBytes, List<TaskRun> runs) throws IOException, InterruptedException {
+    private int evaluate(OutputLocation target, Path modelDir, String fingerprint, RunManifest manifest,
+            InputFingerprint input, boolean resuming, int contextLength, LengthLimit lengthLimit,
+            EngineSettings engineSettings, List<TaskRun> runs) throws IOException, InterruptedException {
         String modelId = modelDir.getFileName().toString();
-        String fingerprint = ModelFingerprint.of(modelDir);
         List<String> names = runs.stream().map(r -> r.task().name()).toList();
         JobSession session = sparkOptions.session("plt evaluate " + String.join(",", names));
         SparkSession spark = session.spark();
@@ -159,25 +181,27 @@ public final class EvaluateCommand implements Callable<Integer> {
             // Several tasks per core: accumulators (progress) advance as tasks finish, and a lost task
             // costs less to redo. The model is still loaded once per executor, and kept for every task.
             int parts = partitions != null ? partitions : 8 * spark.sparkContext().defaultParallelism();
-            Evaluation evaluation = new Evaluation(spark, modelDir, modelId, parts, contextLength, transformer -> {
-                transformer.setBatchSize(batchSize).setKvBudget(kvBudgetBytes).setBackend(modelOptions.backend())
-                        .setEnginePath(modelOptions.path()).setPrefillChunk(modelOptions.prefillChunk())
-                        .setMaxLength(contextLength).setOverlong(lengthLimit.overlong().option());
-                if (modelOptions.threads() != null) {
-                    transformer.setThreads(modelOptions.threads());
-                }
-            });
+            // Every answer goes through the store in the output (DIR/responses/): committed as partitions finish,
+            // and on --resume the answers already there are reused (lm-eval's CachingLM).
+            ResponseStore store = new ResponseStore(spark, target);
+            CachingLM lm = new CachingLM(new SparkLM(spark, modelDir.toAbsolutePath().toString(), modelId,
+                    engineSettings, parts, withProgress(store)), store);
+            Evaluation evaluation = new Evaluation(lm, modelId);
             Map<String, Object> settings = new LinkedHashMap<>();
             settings.put("model", modelDir.toString());
             settings.put("task_options", taskSelection.taskOptions());
             settings.put("limit", limit == null ? null : limit.asNumber());
-            settings.put("batch_size", batchSize);
+            settings.put("batch_size", engineSettings.batchSize());
             settings.put("max_length", contextLength);
             settings.put("overlong", lengthLimit.overlong().option());
             settings.put("partitions", parts);
             settings.put("master", spark.sparkContext().master());
-            target.mkdirs();
-            runManifest(names, fingerprint, contextLength, lengthLimit).write(target, null, null);
+            if (resuming) {
+                removeLmEvalFiles(target); // the resumed run writes its own, with its own timestamps
+            } else {
+                target.mkdirs();
+                manifest.write(target, "task data of " + String.join(",", names), input);
+            }
             com.fasterxml.jackson.databind.node.ObjectNode all = null;
             if (runs.size() > 1) {
                 all = new com.fasterxml.jackson.databind.ObjectMapper().createObjectNode();
@@ -221,8 +245,19 @@ public final class EvaluateCommand implements Callable<Integer> {
                 all.set("settings", new com.fasterxml.jackson.databind.ObjectMapper().valueToTree(settings));
                 target.child("metrics.json").writeAtomically(MetricsJson.bytes(all));
             }
-            RunManifest.recordRun(target, Map.of("finished", Instant.now().toString(), "samples", samplesDone,
-                    "errors", errors, "seconds", seconds));
+            Map<String, Object> record = new LinkedHashMap<>();
+            record.put("finished", Instant.now().toString());
+            record.put("resumed", resuming);
+            record.put("samples", samplesDone);
+            record.put("errors", errors);
+            record.put("seconds", seconds);
+            record.put("requests_reused", lm.reused());
+            record.put("requests_computed", lm.computed());
+            RunManifest.recordRun(target, record);
+            if (resuming) {
+                System.out.printf("--resume: %d requests answered from %s, %d computed%n", lm.reused(),
+                        ResponseStore.DIRECTORY + "/", lm.computed());
+            }
             summaries.forEach(Runnable::run);
             return failOnError && errors > 0 ? PltCli.EXIT_ROW_ERRORS : 0;
         } finally {
@@ -241,7 +276,70 @@ public final class EvaluateCommand implements Callable<Integer> {
         settings.put("limit", String.valueOf(limit == null ? null : limit.asNumber()));
         settings.put("max_length", Integer.toString(contextLength));
         settings.put("overlong", lengthLimit.overlong().option());
+        settings.put("backend", modelOptions.backend());
+        settings.put("path", modelOptions.path());
         return new RunManifest(settings);
+    }
+
+    /**
+     * What the evaluation asks, as one hash: every sample of every task after --limit (its id, requests,
+     * choices, gold and target), so a resume refuses task data that changed in any way that matters.
+     * Recorded as "files" = samples and "bytes" = characters hashed.
+     */
+    private static InputFingerprint inputFingerprint(List<TaskRun> runs) {
+        java.security.MessageDigest sha = ModelFingerprint.sha256();
+        int samples = 0;
+        long chars = 0;
+        for (TaskRun run : runs) {
+            for (Sample s : run.samples()) {
+                String line = run.task().name() + "\t" + s.id() + "\t" + s.requests() + "\t" + s.choices() + "\t"
+                        + s.gold() + "\t" + s.target() + "\t" + s.invalid() + "\n";
+                sha.update(line.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                samples++;
+                chars += line.length();
+            }
+        }
+        return new InputFingerprint(java.util.HexFormat.of().formatHex(sha.digest()), samples, chars);
+    }
+
+    /** Refuses, in one line and before touching anything, to resume an output of other settings or data. */
+    private void checkResumable(OutputLocation out, RunManifest now, InputFingerprint input) {
+        RunManifest committed = RunManifest.read(out).orElseThrow(() -> new IllegalArgumentException(
+                "--resume: " + output + " has no " + RunManifest.FILE + " (plt evaluate did not write it); use "
+                        + "--overwrite or another --output"));
+        List<String> differences = now.differences(committed);
+        if (!differences.isEmpty()) {
+            throw new IllegalArgumentException("--resume: " + output + " was written with other settings ("
+                    + String.join("; ", differences) + "); rerun with the same settings and model, or use --overwrite "
+                    + "or another --output");
+        }
+        InputFingerprint before = RunManifest.input(out).orElseThrow(() -> new IllegalArgumentException(
+                "--resume: " + output + " does not record which task data it was computed from (an older plt wrote "
+                        + "it); use --overwrite or another --output"));
+        if (!before.hash().equals(input.hash())) {
+            throw new IllegalArgumentException("--resume: the task data is not what " + output + " was computed from "
+                    + "(before: " + before.files() + " samples; now: " + input.files() + " samples, or other sample "
+                    + "contents); use --overwrite or another --output");
+        }
+    }
+
+    /** lm-eval's timestamped files of an earlier run of this output. */
+    private static void removeLmEvalFiles(OutputLocation target) {
+        for (org.apache.hadoop.fs.FileStatus entry : target.list()) {
+            if (entry.isFile() && OwnFiles.isLmEvalFile(entry.getPath().getName())) {
+                target.deleteEntry(entry.getPath(), false);
+            }
+        }
+    }
+
+    /** Logs progress while the store's Spark job runs. */
+    private static ResponseSink withProgress(ResponseSink sink) {
+        return (responses, transformer, rows) -> {
+            try (Progress progress = new Progress("plt evaluate", rows, transformer.rowsDone(),
+                    transformer.tokensDone(), 15)) {
+                return sink.collect(responses, transformer, rows);
+            }
+        };
     }
 
     /** What lm-eval's results file records of this run beside the result itself. */
@@ -260,7 +358,8 @@ public final class EvaluateCommand implements Callable<Integer> {
         String environment = String.format("plt evaluate; Java %s (%s); %s %s; Spark %s, master %s",
                 System.getProperty("java.version"), System.getProperty("java.vendor"), System.getProperty("os.name"),
                 System.getProperty("os.arch"), spark.version(), spark.sparkContext().master());
-        return new LmEvalRun(task, allSamples, modelDir, fingerprint, modelArgs, modelOptions.backend(), batchSize,
+        return new LmEvalRun(task, allSamples, modelDir, fingerprint, modelArgs, modelOptions.backend(),
+                batchOptions.batchSize(),
                 limit == null ? null : limit.asNumber(), contextLength, endOfText, environment, started, Instant.now());
     }
 

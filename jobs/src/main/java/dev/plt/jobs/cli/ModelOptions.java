@@ -22,7 +22,9 @@ public final class ModelOptions {
             description = "Kernels: auto, vector, vector-256, vector-512, scalar; or cuda (a GPU). Default: ${DEFAULT-VALUE}.")
     String backend;
 
-    @Option(names = "--threads", paramLabel = "N", description = "Engine threads. Default: available processors.")
+    @Option(names = "--threads", paramLabel = "N", description = "Engine threads. infer, bench: the engine's; default: "
+            + "available processors. Spark jobs (score, generate, evaluate): each executor's engine's (one engine per "
+            + "executor JVM, shared by the tasks it runs at once); default: spark.task.cpus.")
     Integer threads;
 
     @Option(names = "--prefill-chunk", defaultValue = "256", paramLabel = "N",

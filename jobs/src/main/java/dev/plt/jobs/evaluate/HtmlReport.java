@@ -332,15 +332,10 @@ public final class HtmlReport {
         return index < 26 ? String.valueOf((char) ('A' + index)) : Integer.toString(index + 1);
     }
 
-    /** The first index of the largest value, as the scorer picks. */
+    /** The choice acc picks, by the scorer's own rule. */
     private static int argmax(List<Double> values) {
-        int best = 0;
-        for (int i = 1; i < values.size(); i++) {
-            if (values.get(i) > values.get(best)) {
-                best = i;
-            }
-        }
-        return best;
+        return dev.plt.datasets.tasks.scoring.MultipleChoiceScorer.argmax(
+                values.stream().mapToDouble(Double::doubleValue).toArray());
     }
 
     /** Generation tasks: the generated text, the answer extracted from it and the target, first samples. */

@@ -80,7 +80,7 @@ public final class ModelFingerprint {
         digest.update(buffer.flip());
     }
 
-    static MessageDigest sha256() {
+    public static MessageDigest sha256() {
         try {
             return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {

@@ -105,7 +105,7 @@ public final class OutputGuard {
                 continue;
             }
             if (entry.isDirectory() && OwnFiles.isPartDirectory(name)
-                    && foreignPart(dir.child(name), name, true).isPresent()) {
+                    && foreignPart(dir.child(name), name, OwnFiles.mayHoldTaskDirectories(name)).isPresent()) {
                 clean = false;
                 continue;
             }
@@ -127,7 +127,7 @@ public final class OutputGuard {
                 return Optional.of(name);
             }
             if (entry.isDirectory() && OwnFiles.isPartDirectory(name)) {
-                Optional<String> foreign = foreignPart(dir.child(name), name, true);
+                Optional<String> foreign = foreignPart(dir.child(name), name, OwnFiles.mayHoldTaskDirectories(name));
                 if (foreign.isPresent()) {
                     return foreign;
                 }
@@ -147,6 +147,9 @@ public final class OutputGuard {
                 return Optional.of(path + "/" + partName);
             }
             if (part.isDirectory()) {
+                if (OwnFiles.isSparkWorkArea(partName)) {
+                    continue; // Spark's, left by a killed write
+                }
                 if (!subdirectoriesAllowed || !OwnFiles.isTaskDirectory(partName)) {
                     return Optional.of(path + "/" + partName);
                 }

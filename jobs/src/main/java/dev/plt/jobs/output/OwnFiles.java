@@ -5,12 +5,13 @@ import java.util.regex.Pattern;
 
 /**
  * The names plt jobs write into an output directory, and nothing else: the run record, Spark's part files
- * and their markers, Spark's {@code _temporary} work area, and evaluate's report files. Hadoop's local file
+ * and their markers, Spark's {@code _temporary} work area (also inside a part directory, where a killed
+ * job leaves it), and evaluate's report files and its response store ({@code responses/}). Hadoop's local file
  * system writes a {@code .NAME.crc} checksum beside each file, which belongs to its file.
  */
 public final class OwnFiles {
-    /** Directories of part files: a job's samples table (evaluate). */
-    private static final Set<String> PART_DIRECTORIES = Set.of("samples");
+    /** Directories of part files: evaluate's samples table and its response store. */
+    private static final Set<String> PART_DIRECTORIES = Set.of("samples", ResponseStore.DIRECTORY);
     private static final Set<String> FILES = Set.of(RunManifest.FILE, "_SUCCESS", "metrics.json", "report.html");
     private static final Pattern PART_FILE = Pattern.compile("part-[0-9]{5}-[A-Za-z0-9._-]+");
     /** evaluate's report of one task among several (--tasks a,b): report_<task>.html. */
@@ -26,20 +27,35 @@ public final class OwnFiles {
     /** Whether a top-level entry of an output directory is one plt writes. */
     static boolean isOwn(String name, boolean directory) {
         if (directory) {
-            return name.equals("_temporary") || PART_DIRECTORIES.contains(name);
+            return isSparkWorkArea(name) || PART_DIRECTORIES.contains(name);
         }
         String file = checksummed(name);
         return FILES.contains(file) || PART_FILE.matcher(file).matches() || LM_EVAL_FILE.matcher(file).matches()
                 || TASK_REPORT.matcher(file).matches() || isTemporaryRecord(file);
     }
 
+    /** Whether a file is one of lm-eval's timestamped files (results_*.json, samples_*.jsonl). */
+    public static boolean isLmEvalFile(String name) {
+        return LM_EVAL_FILE.matcher(name).matches();
+    }
+
     static boolean isPartDirectory(String name) {
         return PART_DIRECTORIES.contains(name);
+    }
+
+    /** Whether a part directory may hold one table per task (samples/NAME/; the response store holds one). */
+    static boolean mayHoldTaskDirectories(String partDirectory) {
+        return partDirectory.equals("samples");
     }
 
     /** Whether a directory inside a part directory may be one task's table (samples/NAME/). */
     static boolean isTaskDirectory(String name) {
         return TASK_DIRECTORY.matcher(name).matches() && !name.startsWith(".") && !name.startsWith("_");
+    }
+
+    /** Spark's work area of an unfinished write, at the top level or inside a part directory. */
+    static boolean isSparkWorkArea(String name) {
+        return name.equals("_temporary");
     }
 
     /** Whether an entry of a part directory is one Spark writes. */

@@ -21,7 +21,7 @@ import org.apache.spark.ml.param.Param;
 import org.apache.spark.ml.param.Params;
 
 /**
- * {@code _plt_run.json} in a score/generate output directory: the settings that decide the output's
+ * {@code _plt_run.json} in a score/generate/evaluate output directory: the settings that decide the output's
  * values (the model's fingerprint, the job and every transformer param that is not merely
  * operational) and the output format, the hash of the former, which is also mixed into every row id,
  * and one record per run that wrote into the directory. A resume compares its own settings with
@@ -132,7 +132,7 @@ public record RunManifest(SortedMap<String, String> settings) {
     /**
      * Writes a new record (no runs yet, {@code complete: false} until a run finishes) into {@code dir}.
      *
-     * @param input the input's fingerprint, or null for a job whose input is not a dataset (evaluate)
+     * @param input the input's fingerprint (evaluate: of the samples it asks), or null
      */
     public void write(OutputLocation dir, String inputLocation, InputFingerprint input) {
         ObjectNode root = JSON.createObjectNode();

@@ -6,11 +6,12 @@ import org.slf4j.LoggerFactory;
 /**
  * Where a job writes, given its {@link OutputGuard.Plan}, and how the result takes its place. A new output
  * is written in place (its run record says {@code complete: false} until the run finishes, so a killed
- * run can be resumed); a resumed one is completed in place; a replacement ({@code --overwrite}), and any
- * output of a job that cannot resume (evaluate), is written beside it in {@code .NAME.plt-staging} and
+ * run can be resumed); a resumed one is completed in place; a replacement ({@code --overwrite}) is written
+ * beside it in {@code .NAME.plt-staging} and
  * swapped in by renames when the job has finished: the old output is renamed to {@code .NAME.plt-replaced},
  * the new one to NAME, and only then is the old one deleted, entry by entry ({@link OutputGuard}). A job
- * that fails leaves the old output as it was.
+ * that fails leaves the old output as it was; a new output that failed is kept when it holds committed rows
+ * or answers (evaluate's {@link ResponseStore}), for {@code --resume}.
  */
 public final class StagedOutput {
     private static final Logger LOG = LoggerFactory.getLogger(StagedOutput.class);
@@ -32,12 +33,10 @@ public final class StagedOutput {
     /**
      * Prepares the place to write. Call with the output's lock held: a staging directory left by a killed
      * run is removed here (only if it holds nothing but plt's own files).
-     *
-     * @param alwaysStage stage even a new output (jobs without resume, whose partial output is of no use)
      */
-    public static StagedOutput begin(OutputLocation out, OutputGuard.Plan plan, boolean alwaysStage) {
+    public static StagedOutput begin(OutputLocation out, OutputGuard.Plan plan) {
         boolean existed = out.exists();
-        if (plan == OutputGuard.Plan.RESUME || (plan == OutputGuard.Plan.NEW && !alwaysStage)) {
+        if (plan == OutputGuard.Plan.RESUME || plan == OutputGuard.Plan.NEW) {
             return new StagedOutput(out, out, false, existed);
         }
         OutputLocation staging = out.sibling(STAGING);
@@ -85,12 +84,19 @@ public final class StagedOutput {
         try {
             if (staged) {
                 removeLeftover(target);
-            } else if (!existedBefore && target.exists() && new CommittedOutput(target, "parquet").partFiles().isEmpty()) {
+            } else if (!existedBefore && target.exists() && new CommittedOutput(target, "parquet").partFiles().isEmpty()
+                    && !hasStoredResponses()) {
                 OutputGuard.deleteOwnOutput(target);
             }
         } catch (RuntimeException e) {
             LOG.warn("Could not clean up {} after the failure: {}", target.path(), e.getMessage());
         }
+    }
+
+    /** Whether evaluate's response store holds committed answers (something to resume). */
+    private boolean hasStoredResponses() {
+        OutputLocation store = target.child(ResponseStore.DIRECTORY);
+        return store.exists() && !new CommittedOutput(store, "parquet").partFiles().isEmpty();
     }
 
     /** Deletes a staging or replaced directory of an earlier run: only plt's own files, else refuses. */

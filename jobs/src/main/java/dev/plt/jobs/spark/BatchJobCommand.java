@@ -1,7 +1,7 @@
 package dev.plt.jobs.spark;
 
 import dev.plt.datasets.readers.ReadResult;
-import dev.plt.jobs.cli.KvBudgetOption;
+import dev.plt.jobs.cli.BatchOptions;
 import dev.plt.jobs.cli.LengthOptions;
 import dev.plt.jobs.cli.ModelOptions;
 import dev.plt.jobs.cli.OptionRanges;
@@ -19,6 +19,7 @@ import dev.plt.jobs.output.TableOutput;
 import dev.plt.model.inference.LengthLimit;
 import dev.plt.model.inference.PltModel;
 import dev.plt.udfs.batch.BatchPlanStats;
+import dev.plt.udfs.batch.EngineSettings;
 import dev.plt.udfs.batch.ErrorKindCounts;
 import dev.plt.udfs.batch.KvBudget;
 import dev.plt.udfs.ml.PltTransformer;
@@ -107,21 +108,14 @@ public abstract class BatchJobCommand implements Callable<Integer> {
     @Option(names = "--ids-col", paramLabel = "COL", description = "array<int> token-id column (instead of --text-col).")
     String idsColumn;
 
-    @Option(names = "--batch-size", defaultValue = "16", paramLabel = "N",
-            description = "Rows per engine micro-batch (results do not depend on it). Default: ${DEFAULT-VALUE}.")
-    int batchSize;
-
-    @Option(names = "--max-batch-tokens", defaultValue = "16384", paramLabel = "N",
-            description = "Tokens per engine micro-batch. Default: ${DEFAULT-VALUE}.")
-    long maxBatchTokens;
-
     @Option(names = "--partitions", paramLabel = "N", description = "Partitions to compute (each is committed on its "
             + "own, so an interrupted run loses only those in progress). Default: the input's, at least 8 x Spark's "
             + "default parallelism.")
     Integer partitions;
 
+    /** --batch-size, --max-batch-tokens, --kv-budget. */
     @Mixin
-    protected KvBudgetOption kvBudget;
+    protected BatchOptions batchOptions;
 
     @Option(names = "--fail-on-error", description = "Exit 3 when any row got an error (a malformed input line "
             + "counts), after the output is written.")
@@ -148,22 +142,20 @@ public abstract class BatchJobCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        OptionRanges.atLeast("--batch-size", batchSize, 1);
-        OptionRanges.atLeast("--max-batch-tokens", maxBatchTokens, 1);
         OptionRanges.atLeastIfGiven("--partitions", partitions, 1);
         modelOptions.validate();
+        batchOptions.validate();
         validateJobOptions();
         String format = CommittedOutput.checkFormat(outputFormat);
         if ((output == null) == (outputTable == null)) {
             throw new IllegalArgumentException("give --output DIR or --output-table TABLE (exactly one)");
         }
-        long kvBudgetBytes = kvBudget.bytes();
         Path modelDir = modelOptions.modelDirectory();
         PltModel.check(modelDir); // a bad model fails here, before Spark starts
         LengthLimit limit = lengthOptions.limit(LengthLimit.Overlong.ERROR);
         Configuration hadoop = sparkOptions.hadoopConfiguration();
         input.check(hadoop);
-        PltTransformer transformer = configuredTransformer(modelDir, kvBudgetBytes, limit);
+        PltTransformer transformer = configuredTransformer(modelDir, batchOptions.engineSettings(modelOptions, limit));
         RunManifest manifest = RunManifest.of(name(), ModelFingerprint.of(modelDir), format, transformer);
         if (outputTable != null) {
             if (resume || overwrite) {
@@ -188,7 +180,7 @@ public abstract class BatchJobCommand implements Callable<Integer> {
             checkResumableSettings(out, manifest);
         }
         try (OutputLock lock = OutputLock.acquire(out, "plt " + name())) {
-            StagedOutput staged = StagedOutput.begin(out, plan, false);
+            StagedOutput staged = StagedOutput.begin(out, plan);
             try {
                 int exit = run(new Plan(transformer, manifest, staged.target(), null, resuming));
                 staged.commit();
@@ -245,7 +237,7 @@ public abstract class BatchJobCommand implements Callable<Integer> {
             spark.sparkContext().setJobDescription("plt " + name() + ": counting the input rows");
             long total = rows.count() - committed;
             spark.sparkContext().setJobGroup("plt-" + name(), String.format("plt %s: %d rows in %d partitions, "
-                    + "micro-batches of up to %d rows", name(), total, parts, batchSize), false);
+                    + "micro-batches of up to %d rows", name(), total, parts, batchOptions.batchSize()), false);
             Dataset<Row> result = transformer.transform(todo.repartition(parts));
             if (malformed > 0) {
                 // Every input line gets an output row: the malformed ones say where they were and why. Their
@@ -290,22 +282,12 @@ public abstract class BatchJobCommand implements Callable<Integer> {
     }
 
     /** The job's transformer with the shared settings from the command line. */
-    private PltTransformer configuredTransformer(Path modelDir, long kvBudgetBytes, LengthLimit limit) {
+    private PltTransformer configuredTransformer(Path modelDir, EngineSettings settings) {
         String modelPath = modelDir.toAbsolutePath().toString();
         PltTransformer transformer = transformer();
         transformer.setModelPath(modelPath)
                 .setModelId(Path.of(modelPath).getFileName().toString())
-                .setMaxLength(limit.maxLength())
-                .setOverlong(limit.overlong().option())
-                .setBatchSize(batchSize)
-                .setMaxBatchTokens(maxBatchTokens)
-                .setKvBudget(kvBudgetBytes)
-                .setBackend(modelOptions.backend())
-                .setEnginePath(modelOptions.path())
-                .setPrefillChunk(modelOptions.prefillChunk());
-        if (modelOptions.threads() != null) {
-            transformer.setThreads(modelOptions.threads());
-        }
+                .setEngineSettings(settings);
         if (idsColumn != null) {
             transformer.setInputIdsCol(idsColumn);
         } else {

@@ -14,7 +14,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * What counts as an earlier plt output, on the real file system: evaluate's files for one task and for
- * several (samples/TASK/, report_TASK.html), and nothing more; deleting one removes only those names.
+ * several (samples/TASK/, report_TASK.html), its response store (responses/, with Spark's _temporary left
+ * by a killed run), and nothing more; deleting one removes only those names.
  */
 class OwnFilesTest {
     @TempDir
@@ -42,9 +43,22 @@ class OwnFilesTest {
     }
 
     @Test
+    void aKilledEvaluationsResponseStoreIsPltsOwnAndIsDeletedWhole() throws IOException {
+        Path out = evaluateOutput("killed");
+        Path responses = Files.createDirectories(out.resolve(ResponseStore.DIRECTORY));
+        Files.writeString(responses.resolve("part-00003-4f1c.c000.snappy.parquet"), "x");
+        Files.writeString(responses.resolve(".part-00003-4f1c.c000.snappy.parquet.crc"), "x");
+        Path work = Files.createDirectories(responses.resolve("_temporary/0/_temporary/attempt_1"));
+        Files.writeString(work.resolve("part-00004-4f1c.c000.snappy.parquet"), "x");
+        OutputGuard.checkOwn(OutputLocation.local(out));
+        assertTrue(OutputGuard.deleteOwnOutput(OutputLocation.local(out)));
+        assertFalse(Files.exists(out));
+    }
+
+    @Test
     void aForeignFileAnywhereInsideMakesItForeign() throws IOException {
         for (String foreign : new String[] {"notes.txt", "samples/mine.csv", "samples/mmlu_stem/notes.txt",
-            "samples/mmlu_stem/deeper/part-00000-x.parquet"}) {
+            "samples/mmlu_stem/deeper/part-00000-x.parquet", "responses/notes.txt", "responses/mine/part-00000-x.parquet"}) {
             Path out = evaluateOutput("with-" + foreign.replace('/', '_'));
             Path file = out.resolve(foreign);
             Files.createDirectories(file.getParent());

@@ -1,7 +1,7 @@
 package dev.plt.model.inference;
 
 /**
- * How a model is run.
+ * How a model is run (serializable: Spark ships it to executors inside the model key).
  *
  * @param threads      engine threads (its own pool; in Spark, follow spark.task.cpus)
  * @param backend      kernel backend: auto, vector, vector-256, vector-512, scalar, or cuda (GPU)
@@ -10,7 +10,8 @@ package dev.plt.model.inference;
  * @param widenBf16    widen bf16 weights to f32 at load (faster on CPUs without bf16 dot products,
  *                     twice the memory)
  */
-public record EngineOptions(int threads, String backend, String path, int prefillChunk, boolean widenBf16) {
+public record EngineOptions(int threads, String backend, String path, int prefillChunk, boolean widenBf16)
+        implements java.io.Serializable {
     public EngineOptions {
         if (threads < 1) {
             throw new IllegalArgumentException("threads must be >= 1, got " + threads);

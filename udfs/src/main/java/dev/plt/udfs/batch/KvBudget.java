@@ -75,6 +75,14 @@ public record KvBudget(long executorBytes, int taskSlots) {
      * multiple-choice context plus one fork of it per choice.
      */
     public static long bytesOf(PltModel model, Prepared row) {
+        if (row.windowIds() != null) {
+            // Windows are scored one after another: the longest one bounds the row.
+            long largest = 0;
+            for (int[] window : row.windowIds()) {
+                largest = Math.max(largest, model.kvBytesPerSequence(window.length));
+            }
+            return largest;
+        }
         if (row.choiceIds() == null) {
             return model.kvBytesPerSequence(row.cost());
         }

@@ -187,11 +187,17 @@ public final class PartitionRunner {
     private void runBatch(PltModel model, BufferAllocator allocator, List<Pending> batch) {
         int n = batch.size();
         boolean choices = batch.get(0).prepared.choiceIds() != null;
+        boolean windows = batch.get(0).prepared.windowIds() != null;
         StructType engineInput = new StructType().add("input_ids", DataTypes.createArrayType(DataTypes.IntegerType));
         if (choices) {
             engineInput = engineInput.add("choice_ids",
                     DataTypes.createArrayType(DataTypes.createArrayType(DataTypes.IntegerType)))
                     .add("choice_chars", DataTypes.createArrayType(DataTypes.IntegerType));
+        }
+        if (windows) {
+            engineInput = engineInput.add("window_ids",
+                    DataTypes.createArrayType(DataTypes.createArrayType(DataTypes.IntegerType)))
+                    .add("window_targets", DataTypes.createArrayType(DataTypes.IntegerType));
         }
         try (VectorSchemaRoot in = VectorSchemaRoot.create(ArrowColumns.toArrow(engineInput), allocator);
                 VectorSchemaRoot out = VectorSchemaRoot.create(ArrowColumns.toArrow(engineOutput), allocator)) {
@@ -200,6 +206,10 @@ public final class PartitionRunner {
                 if (choices) {
                     ArrowColumns.setIntLists(in, "choice_ids", i, batch.get(i).prepared.choiceIds());
                     ArrowColumns.setInts(in, "choice_chars", i, batch.get(i).prepared.choiceChars());
+                }
+                if (windows) {
+                    ArrowColumns.setIntLists(in, "window_ids", i, batch.get(i).prepared.windowIds());
+                    ArrowColumns.setInts(in, "window_targets", i, batch.get(i).prepared.windowTargets());
                 }
             }
             ArrowColumns.finish(in, n);
@@ -242,7 +252,7 @@ public final class PartitionRunner {
         int at = inputCount + resultCount;
         values[at] = ok ? null : p.failure.message();
         values[at + 1] = ok ? null : p.failure.kind().code();
-        values[at + 2] = p.prepared == null ? null : p.prepared.promptIds().length;
+        values[at + 2] = p.prepared == null ? null : p.prepared.promptTokens();
         values[at + 3] = ok ? p.completionTokens : null;
         values[at + 4] = ok ? p.latencyMs : null;
         values[at + 5] = settings.modelId();

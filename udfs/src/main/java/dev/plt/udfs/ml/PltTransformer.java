@@ -2,6 +2,7 @@ package dev.plt.udfs.ml;
 
 import dev.plt.model.inference.LengthLimit;
 import dev.plt.udfs.batch.BatchPlanStats;
+import dev.plt.udfs.batch.EngineSettings;
 import dev.plt.udfs.batch.EngineTask;
 import dev.plt.udfs.batch.ErrorKindCounts;
 import dev.plt.udfs.batch.OutputContract;
@@ -71,7 +72,8 @@ public abstract class PltTransformer extends Transformer implements DefaultParam
         sortWindow = new IntParam(this, "sortWindow", "rows read ahead and sorted by length", ParamValidators.gtEq(1));
         kvBudget = new LongParam(this, "kvBudget", "KV-cache bytes per executor, split between its task slots "
                 + "(0: half the executor's max heap)", ParamValidators.gtEq(0));
-        threads = new IntParam(this, "threads", "engine threads per executor (0: spark.task.cpus)", ParamValidators.gtEq(0));
+        threads = new IntParam(this, "threads", "threads of each executor's engine (one per executor JVM, shared by "
+                + "its tasks; 0: spark.task.cpus)", ParamValidators.gtEq(0));
         prefillChunk = new IntParam(this, "prefillChunk", "positions per prefill pass (bounds memory; results do "
                 + "not depend on it)", ParamValidators.gtEq(1));
         backend = new Param<>(this, "backend", "kernel backend: auto, vector, vector-256, vector-512, scalar");
@@ -82,16 +84,17 @@ public abstract class PltTransformer extends Transformer implements DefaultParam
                 + "'truncate-left' (the prompt keeps its last tokens, as lm-eval does)",
                 ParamValidators.inArray(new String[] {"error", "truncate-left"}));
         setDefault(inputCol, "text");
-        setDefault(batchSize, 16);
-        setDefault(maxBatchTokens, 16384L);
-        setDefault(sortWindow, 1024);
-        setDefault(kvBudget, 0L);
-        setDefault(threads, 0);
-        setDefault(prefillChunk, 256);
-        setDefault(backend, "auto");
-        setDefault(enginePath, "fast");
-        setDefault(maxLength, 0);
-        setDefault(overlong, "error");
+        EngineSettings defaults = EngineSettings.defaults();
+        setDefault(batchSize, defaults.batchSize());
+        setDefault(maxBatchTokens, defaults.maxBatchTokens());
+        setDefault(sortWindow, defaults.sortWindow());
+        setDefault(kvBudget, defaults.kvBudgetBytes());
+        setDefault(threads, defaults.threads());
+        setDefault(prefillChunk, defaults.prefillChunk());
+        setDefault(backend, defaults.backend());
+        setDefault(enginePath, defaults.path());
+        setDefault(maxLength, defaults.lengthLimit().maxLength());
+        setDefault(overlong, defaults.lengthLimit().overlong().option());
     }
 
     /** The work this transformer asks of the engine. */
@@ -136,6 +139,30 @@ public abstract class PltTransformer extends Transformer implements DefaultParam
     public PltTransformer setEnginePath(String value) { set(enginePath, value); return this; }
     public PltTransformer setMaxLength(int value) { set(maxLength, value); return this; }
     public PltTransformer setOverlong(String value) { set(overlong, value); return this; }
+
+    /**
+     * Sets every engine param from one settings object (the command line's, built once): the only way the
+     * jobs configure a transformer, so a setting cannot be forgotten on the way to the engine.
+     */
+    public PltTransformer setEngineSettings(EngineSettings s) {
+        set(threads, s.threads());
+        set(backend, s.backend());
+        set(enginePath, s.path());
+        set(prefillChunk, s.prefillChunk());
+        set(batchSize, s.batchSize());
+        set(maxBatchTokens, s.maxBatchTokens());
+        set(sortWindow, s.sortWindow());
+        set(kvBudget, s.kvBudgetBytes());
+        set(maxLength, s.lengthLimit().maxLength());
+        set(overlong, s.lengthLimit().overlong().option());
+        return this;
+    }
+
+    /** The engine params as one settings object. */
+    public EngineSettings getEngineSettings() {
+        return new EngineSettings((Integer) $(threads), $(backend), $(enginePath), (Integer) $(prefillChunk),
+                getBatchSize(), getMaxBatchTokens(), (Integer) $(sortWindow), (Long) $(kvBudget), lengthLimit());
+    }
 
     /** Where prompts come from: inputIdsCol when set, else inputCol. */
     protected PromptInput promptInput() {
@@ -255,14 +282,11 @@ public abstract class PltTransformer extends Transformer implements DefaultParam
     }
 
     RunSettings runSettings(SparkSession spark) {
-        int engineThreads = (Integer) $(threads);
-        if (engineThreads == 0) {
-            engineThreads = Integer.parseInt(spark.conf().get("spark.task.cpus", "1"));
-        }
+        EngineSettings settings = getEngineSettings();
+        int taskCpus = Integer.parseInt(spark.conf().get("spark.task.cpus", "1"));
         String path = $(modelPath);
         String id = isDefined(modelId) ? $(modelId) : Path.of(path).getFileName().toString();
-        return new RunSettings(new ModelKey(path, engineThreads, $(backend), $(enginePath), (Integer) $(prefillChunk)), id,
-                getBatchSize(), getMaxBatchTokens(), (Integer) $(sortWindow), (Long) $(kvBudget));
+        return new RunSettings(new ModelKey(path, settings.engineOptions(taskCpus)), id, settings);
     }
 
     @Override

@@ -22,7 +22,6 @@ public final class GpuAssignment {
         if (gpus == null || gpus.addresses().length == 0) {
             return key;
         }
-        return new ModelKey(key.modelPath(), key.threads(), "cuda:" + gpus.addresses()[0].trim(), key.path(),
-                key.prefillChunk());
+        return new ModelKey(key.modelPath(), key.engineOptions().withBackend("cuda:" + gpus.addresses()[0].trim()));
     }
 }

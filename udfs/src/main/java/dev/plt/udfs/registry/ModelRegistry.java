@@ -41,6 +41,14 @@ public final class ModelRegistry {
         return LOADS.get();
     }
 
+    /**
+     * The keys of the models this JVM holds now: what each engine was loaded with (tests check that
+     * every engine setting of the command line reached the engine).
+     */
+    public static java.util.Set<ModelKey> loadedKeys() {
+        return java.util.Set.copyOf(MODELS.keySet());
+    }
+
     /** Closes and forgets every model (shutdown, or tests that want a fresh JVM state). */
     public static synchronized void releaseAll() {
         MODELS.values().forEach(PltModel::close);

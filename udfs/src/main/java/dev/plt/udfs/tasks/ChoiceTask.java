@@ -1,6 +1,7 @@
 package dev.plt.udfs.tasks;
 
 import dev.plt.datasets.tasks.PairEncoding;
+import dev.plt.datasets.tasks.scoring.MultipleChoiceScorer;
 import dev.plt.model.inference.ContinuationScore;
 import dev.plt.model.errors.ErrorKind;
 import dev.plt.model.errors.InvalidInputException;
@@ -93,23 +94,16 @@ public record ChoiceTask(String contextColumn, String choicesColumn, LengthLimit
             }
             ArrowColumns.setDoubles(out, LOGPROBS, i, logprobs);
             ArrowColumns.setBooleans(out, GREEDY, i, greedy);
-            ArrowColumns.setInt(out, BEST, i, argmax(logprobs, null));
-            ArrowColumns.setInt(out, BEST_NORM, i, argmax(logprobs, ArrowColumns.ints(in, "choice_chars", i)));
+            // acc and acc_norm's choice, by the rule the evaluation's scorer uses (one place for both).
+            int[] chars = ArrowColumns.ints(in, "choice_chars", i);
+            double[] perChar = new double[logprobs.length];
+            for (int c = 0; c < perChar.length; c++) {
+                perChar[c] = logprobs[c] / chars[c];
+            }
+            ArrowColumns.setInt(out, BEST, i, MultipleChoiceScorer.argmax(logprobs));
+            ArrowColumns.setInt(out, BEST_NORM, i, MultipleChoiceScorer.argmax(perChar));
             ArrowColumns.setInt(out, "completion_tokens", i, 0);
         }
-    }
-
-    /** Index of the largest score (divided by {@code lengths} when given); lowest index on ties. */
-    static int argmax(double[] scores, int[] lengths) {
-        int best = 0;
-        for (int c = 1; c < scores.length; c++) {
-            double value = lengths == null ? scores[c] : scores[c] / lengths[c];
-            double bestValue = lengths == null ? scores[best] : scores[best] / lengths[best];
-            if (value > bestValue) {
-                best = c;
-            }
-        }
-        return best;
     }
 
     private static boolean nonNull(Row row, String column) {
