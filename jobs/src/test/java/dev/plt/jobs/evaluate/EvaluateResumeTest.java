@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.plt.jobs.SharedSpark;
 import dev.plt.jobs.cli.PltCli;
 import dev.plt.jobs.output.ResponseStore;
 import dev.plt.jobs.output.RunManifest;
@@ -105,6 +106,7 @@ class EvaluateResumeTest {
 
         Path out = dir.resolve("interrupted");
         StringWriter err = new StringWriter();
+        SharedSpark.stop(); // the listener that interrupts it is installed only by a Spark that starts for this run
         int code = run(err, args(out, "--conf", "spark.extraListeners=" + CancelAfterTasks.class.getName(),
                 "--conf", "spark.plt.test.stageTasks=" + PARTITIONS, "--conf", "spark.plt.test.cancelAfter=3"));
         assertNotEquals(0, code, "the cancelled evaluation fails: " + err);
