@@ -2,7 +2,7 @@ package dev.plt.jobs.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.plt.jobs.cli.PltCli;
+import dev.plt.jobs.batch.ScoreCommand;
 import dev.plt.model.inference.EngineOptions;
 import dev.plt.model.inference.PltModel;
 import dev.plt.model.inference.TokenScores;
@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
+import picocli.CommandLine;
 
 /**
  * What the Spark job path costs over the bare engine: the same rows of token ids scored by direct
@@ -102,7 +103,8 @@ final class SparkScoreBench {
         try {
             // The job prints its summary on stdout; the bench keeps stdout for the markdown table.
             System.setOut(System.err);
-            code = PltCli.execute(new PrintWriter(System.err, true), "score", "--model", model.toString(),
+            code = new CommandLine(new ScoreCommand()).setErr(new PrintWriter(System.err, true)).execute(
+                    "--model", model.toString(),
                     "--input", input.toString(), "--ids-col", "input_ids", "--output", output.toString(),
                     "--output-format", "jsonl", "--overwrite", "--master", master, "--partitions", "2",
                     "--threads", "1", "--batch-size", String.valueOf(BATCH_SIZE),

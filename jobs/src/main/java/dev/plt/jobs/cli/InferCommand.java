@@ -2,6 +2,8 @@ package dev.plt.jobs.cli;
 
 import dev.plt.jobs.infer.InferJob;
 import dev.plt.jobs.infer.OutputFile;
+import dev.plt.jobs.options.LengthOptions;
+import dev.plt.jobs.options.ModelOptions;
 import dev.plt.model.inference.LengthLimit;
 import dev.plt.model.inference.PltModel;
 import dev.plt.udfs.batch.ErrorKindCounts;

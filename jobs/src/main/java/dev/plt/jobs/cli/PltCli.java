@@ -1,6 +1,9 @@
 package dev.plt.jobs.cli;
 
 import dev.plt.datasets.readers.MalformedInputException;
+import dev.plt.jobs.batch.GenerateCommand;
+import dev.plt.jobs.batch.ScoreCommand;
+import dev.plt.jobs.options.ExitCodes;
 import dev.plt.jobs.output.OutputErrors;
 import dev.plt.model.config.ConfigException;
 import dev.plt.model.io.ModelFileException;
@@ -16,15 +19,10 @@ import picocli.CommandLine.Command;
         subcommands = {InferCommand.class, ScoreCommand.class, GenerateCommand.class, EvaluateCommand.class,
             InitRandomCommand.class, TaskDataCommand.class, BenchCommand.class})
 public final class PltCli implements Runnable {
-    /** Exit code when some rows failed (their errors are in the output) but the job ran. */
-    public static final int EXIT_ROW_ERRORS = 3;
-    /** Exit code for a job that could not start: a bad option, model, input or output (a usage mistake). */
-    public static final int EXIT_BAD_SETUP = 2;
-    /**
-     * Exit code for a job that started and then failed for a reason outside its input: out of memory, a full
-     * disk or a lost permission, a Spark failure. A scheduler may retry these; a usage mistake (2) it may not.
-     */
-    public static final int EXIT_RUNTIME_FAILURE = 4;
+    /** Exit codes, see {@link ExitCodes}. */
+    public static final int EXIT_ROW_ERRORS = ExitCodes.ROW_ERRORS;
+    public static final int EXIT_BAD_SETUP = ExitCodes.BAD_SETUP;
+    public static final int EXIT_RUNTIME_FAILURE = ExitCodes.RUNTIME_FAILURE;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

@@ -1,4 +1,4 @@
-package dev.plt.jobs.cli;
+package dev.plt.jobs.options;
 
 import dev.plt.model.inference.EngineOptions;
 import dev.plt.model.kernels.KernelBackends;

@@ -1,6 +1,5 @@
-package dev.plt.jobs.cli;
+package dev.plt.jobs.batch;
 
-import dev.plt.jobs.spark.BatchJobCommand;
 import dev.plt.udfs.ml.PltScorer;
 import dev.plt.udfs.ml.PltTransformer;
 import picocli.CommandLine.Command;

@@ -1,6 +1,6 @@
-package dev.plt.jobs.cli;
+package dev.plt.jobs.batch;
 
-import dev.plt.jobs.spark.BatchJobCommand;
+import dev.plt.jobs.options.OptionRanges;
 import dev.plt.udfs.ml.PltGenerator;
 import dev.plt.udfs.ml.PltTransformer;
 import java.util.ArrayList;

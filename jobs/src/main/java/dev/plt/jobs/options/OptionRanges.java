@@ -1,4 +1,4 @@
-package dev.plt.jobs.cli;
+package dev.plt.jobs.options;
 
 /**
  * Range checks for numeric options, run before any work: the message names the option, the range and

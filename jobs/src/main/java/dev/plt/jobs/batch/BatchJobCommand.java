@@ -1,11 +1,11 @@
-package dev.plt.jobs.spark;
+package dev.plt.jobs.batch;
 
 import dev.plt.datasets.readers.ReadResult;
-import dev.plt.jobs.cli.BatchOptions;
-import dev.plt.jobs.cli.LengthOptions;
-import dev.plt.jobs.cli.ModelOptions;
-import dev.plt.jobs.cli.OptionRanges;
-import dev.plt.jobs.cli.PltCli;
+import dev.plt.jobs.options.BatchOptions;
+import dev.plt.jobs.options.ExitCodes;
+import dev.plt.jobs.options.LengthOptions;
+import dev.plt.jobs.options.ModelOptions;
+import dev.plt.jobs.options.OptionRanges;
 import dev.plt.jobs.output.CommittedOutput;
 import dev.plt.jobs.output.InputFingerprint;
 import dev.plt.jobs.output.ModelFingerprint;
@@ -16,6 +16,10 @@ import dev.plt.jobs.output.RowIds;
 import dev.plt.jobs.output.RunManifest;
 import dev.plt.jobs.output.StagedOutput;
 import dev.plt.jobs.output.TableOutput;
+import dev.plt.jobs.spark.JobInput;
+import dev.plt.jobs.spark.JobSession;
+import dev.plt.jobs.spark.Progress;
+import dev.plt.jobs.spark.SparkOptions;
 import dev.plt.model.inference.LengthLimit;
 import dev.plt.model.inference.PltModel;
 import dev.plt.udfs.batch.BatchPlanStats;
@@ -274,7 +278,7 @@ public abstract class BatchJobCommand implements Callable<Integer> {
                         batches.batches(), KvBudget.size(batches.largestKvBytes()),
                         out != null ? output : "table " + outputTable);
                 System.out.println(summary);
-                return failOnError && errors > 0 ? PltCli.EXIT_ROW_ERRORS : 0;
+                return failOnError && errors > 0 ? ExitCodes.ROW_ERRORS : 0;
             }
         } finally {
             session.close(); // stops Spark only if this job started it

@@ -1,4 +1,4 @@
-package dev.plt.jobs.spark;
+package dev.plt.jobs.batch;
 
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
