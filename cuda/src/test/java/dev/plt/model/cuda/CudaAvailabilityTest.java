@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 import dev.plt.model.config.ConfigLoader;
 import dev.plt.model.config.ModelConfig;
-import dev.plt.model.testing.RandomCheckpoint;
+import dev.plt.model.checkpoint.RandomCheckpoint;
 import dev.plt.model.weights.ModelWeights;
 import dev.plt.model.weights.WeightLoader;
 import java.nio.file.Path;

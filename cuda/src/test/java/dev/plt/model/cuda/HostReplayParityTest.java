@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.plt.model.engine.ForwardPath.Sequence;
 import dev.plt.model.io.DType;
-import dev.plt.model.testing.RandomCheckpoint.Spec;
+import dev.plt.model.checkpoint.RandomCheckpoint.Spec;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;

@@ -9,7 +9,7 @@ import dev.plt.model.engine.ForwardPath;
 import dev.plt.model.engine.ForwardPath.Sequence;
 import dev.plt.model.kernels.pool.EnginePool;
 import dev.plt.model.kernels.KernelBackends;
-import dev.plt.model.testing.RandomCheckpoint;
+import dev.plt.model.checkpoint.RandomCheckpoint;
 import dev.plt.model.weights.ModelWeights;
 import dev.plt.model.weights.WeightLoader;
 import java.nio.ByteBuffer;

@@ -1,7 +1,7 @@
 package dev.plt.jobs.cli;
 
 import dev.plt.model.io.DType;
-import dev.plt.model.testing.RandomCheckpoint;
+import dev.plt.model.checkpoint.RandomCheckpoint;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;

@@ -9,7 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.plt.jobs.output.OutputLocation;
 import dev.plt.jobs.output.RunManifest;
-import dev.plt.model.testing.RandomCheckpoint;
+import dev.plt.model.checkpoint.RandomCheckpoint;
 import java.io.ByteArrayOutputStream;
 import java.io.File;
 import java.io.IOException;

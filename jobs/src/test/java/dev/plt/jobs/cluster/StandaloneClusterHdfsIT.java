@@ -13,7 +13,7 @@ import dev.plt.jobs.output.OutputLocation;
 import dev.plt.jobs.output.OutputRows;
 import dev.plt.jobs.output.RowIds;
 import dev.plt.jobs.output.RunManifest;
-import dev.plt.model.testing.RandomCheckpoint;
+import dev.plt.model.checkpoint.RandomCheckpoint;
 import java.io.File;
 import java.io.IOException;
 import java.io.PrintWriter;

@@ -10,7 +10,7 @@ import dev.plt.jobs.SharedSpark;
 import dev.plt.jobs.cli.PltCli;
 import dev.plt.jobs.output.ResponseStore;
 import dev.plt.jobs.output.RunManifest;
-import dev.plt.model.testing.RandomCheckpoint;
+import dev.plt.model.checkpoint.RandomCheckpoint;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;

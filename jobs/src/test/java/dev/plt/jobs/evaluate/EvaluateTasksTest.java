@@ -12,7 +12,7 @@ import dev.plt.datasets.tasks.mmlu.MmluCategories;
 import dev.plt.datasets.tasks.registry.ProjectLayout;
 import dev.plt.jobs.SharedSpark;
 import dev.plt.jobs.cli.PltCli;
-import dev.plt.model.testing.RandomCheckpoint;
+import dev.plt.model.checkpoint.RandomCheckpoint;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;

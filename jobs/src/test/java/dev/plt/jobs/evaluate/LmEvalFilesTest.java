@@ -14,7 +14,7 @@ import dev.plt.jobs.cli.PltCli;
 import dev.plt.jobs.output.ModelFingerprint;
 import dev.plt.jobs.output.OutputGuard;
 import dev.plt.jobs.output.OutputLocation;
-import dev.plt.model.testing.RandomCheckpoint;
+import dev.plt.model.checkpoint.RandomCheckpoint;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;

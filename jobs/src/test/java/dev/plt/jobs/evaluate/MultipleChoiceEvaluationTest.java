@@ -10,7 +10,7 @@ import dev.plt.model.inference.ContinuationScore;
 import dev.plt.model.inference.EngineOptions;
 import dev.plt.model.inference.PltModel;
 import dev.plt.model.inference.Scorer;
-import dev.plt.model.testing.RandomCheckpoint;
+import dev.plt.model.checkpoint.RandomCheckpoint;
 import dev.plt.model.tokenizer.PltTokenizer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;

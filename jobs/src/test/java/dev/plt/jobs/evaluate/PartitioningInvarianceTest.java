@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.plt.jobs.SharedSpark;
-import dev.plt.model.testing.RandomCheckpoint;
+import dev.plt.model.checkpoint.RandomCheckpoint;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;

@@ -11,7 +11,7 @@ import dev.plt.model.errors.ErrorKind;
 import dev.plt.model.inference.LengthLimit;
 import dev.plt.model.inference.PltModel;
 import dev.plt.model.testing.Mutations;
-import dev.plt.model.testing.RandomCheckpoint;
+import dev.plt.model.checkpoint.RandomCheckpoint;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.OutputStreamWriter;

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import dev.plt.jobs.cli.PltCli;
 import dev.plt.model.inference.EngineOptions;
-import dev.plt.model.testing.RandomCheckpoint;
+import dev.plt.model.checkpoint.RandomCheckpoint;
 import dev.plt.udfs.registry.ModelKey;
 import dev.plt.udfs.registry.ModelRegistry;
 import java.io.IOException;

@@ -12,7 +12,7 @@ import dev.plt.jobs.output.OutputRows;
 import dev.plt.jobs.output.RunManifest;
 import dev.plt.model.config.ConfigLoader;
 import dev.plt.model.loop.KvFootprint;
-import dev.plt.model.testing.RandomCheckpoint;
+import dev.plt.model.checkpoint.RandomCheckpoint;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;

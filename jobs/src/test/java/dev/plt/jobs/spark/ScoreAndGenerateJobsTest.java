@@ -11,7 +11,7 @@ import dev.plt.jobs.cli.PltCli;
 import dev.plt.model.inference.EngineOptions;
 import dev.plt.model.inference.GenerationParams;
 import dev.plt.model.inference.PltModel;
-import dev.plt.model.testing.RandomCheckpoint;
+import dev.plt.model.checkpoint.RandomCheckpoint;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;

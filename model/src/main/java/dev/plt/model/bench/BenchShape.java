@@ -1,7 +1,7 @@
 package dev.plt.model.bench;
 
 import dev.plt.model.io.DType;
-import dev.plt.model.testing.RandomCheckpoint;
+import dev.plt.model.checkpoint.RandomCheckpoint;
 
 /**
  * The shape of the random model {@code plt bench} measures, shared by all its variants: the variants

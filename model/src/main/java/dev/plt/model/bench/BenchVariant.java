@@ -1,7 +1,7 @@
 package dev.plt.model.bench;
 
 import dev.plt.model.io.DType;
-import dev.plt.model.testing.RandomCheckpoint;
+import dev.plt.model.checkpoint.RandomCheckpoint;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.Map;

@@ -8,7 +8,7 @@ import dev.plt.model.inference.GenerationParams;
 import dev.plt.model.inference.Generator;
 import dev.plt.model.inference.Scorer;
 import dev.plt.model.inference.TokenScores;
-import dev.plt.model.testing.RandomCheckpoint.Spec;
+import dev.plt.model.checkpoint.RandomCheckpoint.Spec;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;

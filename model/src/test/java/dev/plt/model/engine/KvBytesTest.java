@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.plt.model.engine.ForwardPath.Sequence;
 import dev.plt.model.loop.KvFootprint;
-import dev.plt.model.testing.RandomCheckpoint.Spec;
+import dev.plt.model.checkpoint.RandomCheckpoint.Spec;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Random;

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.plt.model.engine.ForwardPath.Sequence;
 import dev.plt.model.reference.ReferenceForward;
-import dev.plt.model.testing.RandomCheckpoint.Spec;
+import dev.plt.model.checkpoint.RandomCheckpoint.Spec;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;

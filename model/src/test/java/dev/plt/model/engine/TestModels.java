@@ -5,7 +5,7 @@ import dev.plt.model.config.ModelConfig;
 import dev.plt.model.kernels.pool.EnginePool;
 import dev.plt.model.kernels.KernelBackends;
 import dev.plt.model.kernels.Kernels;
-import dev.plt.model.testing.RandomCheckpoint;
+import dev.plt.model.checkpoint.RandomCheckpoint;
 import dev.plt.model.weights.ModelWeights;
 import dev.plt.model.weights.WeightLoader;
 import java.nio.file.Path;

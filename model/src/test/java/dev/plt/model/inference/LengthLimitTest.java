@@ -9,7 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.plt.model.config.ModelConfig;
 import dev.plt.model.errors.ErrorKind;
 import dev.plt.model.errors.InvalidInputException;
-import dev.plt.model.testing.RandomCheckpoint;
+import dev.plt.model.checkpoint.RandomCheckpoint;
 import dev.plt.model.config.ConfigLoader;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.plt.model.inference.LengthLimit.Overlong;

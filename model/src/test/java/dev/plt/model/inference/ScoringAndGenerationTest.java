@@ -9,8 +9,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.plt.model.errors.InvalidInputException;
 import dev.plt.model.reference.ReferenceForward;
-import dev.plt.model.testing.RandomCheckpoint;
-import dev.plt.model.testing.RandomCheckpoint.Spec;
+import dev.plt.model.checkpoint.RandomCheckpoint;
+import dev.plt.model.checkpoint.RandomCheckpoint.Spec;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;

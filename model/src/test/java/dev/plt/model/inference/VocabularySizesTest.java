@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.plt.model.errors.ErrorKind;
 import dev.plt.model.errors.InvalidInputException;
 import dev.plt.model.io.ModelFileException;
-import dev.plt.model.testing.RandomCheckpoint;
+import dev.plt.model.checkpoint.RandomCheckpoint;
 import dev.plt.model.tokenizer.ByteLevelTokenizerJson;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.plt.model.inference.EngineOptions;
 import dev.plt.model.inference.PltModel;
-import dev.plt.model.testing.RandomCheckpoint;
+import dev.plt.model.checkpoint.RandomCheckpoint;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.plt.model.testing.RandomCheckpoint;
-import dev.plt.model.testing.RandomCheckpoint.Spec;
+import dev.plt.model.checkpoint.RandomCheckpoint;
+import dev.plt.model.checkpoint.RandomCheckpoint.Spec;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;

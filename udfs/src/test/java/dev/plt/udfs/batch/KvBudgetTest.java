@@ -8,7 +8,7 @@ import dev.plt.model.inference.EngineOptions;
 import dev.plt.model.inference.PltModel;
 import dev.plt.model.loop.KvFootprint;
 import dev.plt.model.rows.MicroBatcher;
-import dev.plt.model.testing.RandomCheckpoint;
+import dev.plt.model.checkpoint.RandomCheckpoint;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;

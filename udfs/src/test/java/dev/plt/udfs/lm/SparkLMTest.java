@@ -11,7 +11,7 @@ import dev.plt.datasets.tasks.RollingWindows;
 import dev.plt.model.inference.EngineOptions;
 import dev.plt.model.inference.LengthLimit;
 import dev.plt.model.inference.PltModel;
-import dev.plt.model.testing.RandomCheckpoint;
+import dev.plt.model.checkpoint.RandomCheckpoint;
 import dev.plt.udfs.SparkTestSession;
 import dev.plt.udfs.batch.EngineSettings;
 import java.nio.file.Path;

@@ -8,7 +8,7 @@ import static org.apache.spark.sql.functions.col;
 import dev.plt.model.inference.EngineOptions;
 import dev.plt.model.inference.GenerationParams;
 import dev.plt.model.inference.PltModel;
-import dev.plt.model.testing.RandomCheckpoint;
+import dev.plt.model.checkpoint.RandomCheckpoint;
 import dev.plt.udfs.SparkTestSession;
 import dev.plt.udfs.batch.OutputContract;
 import java.nio.charset.StandardCharsets;

@@ -11,7 +11,7 @@ import dev.plt.model.inference.Generation;
 import dev.plt.model.inference.GenerationParams;
 import dev.plt.model.inference.PltModel;
 import dev.plt.model.inference.TokenScores;
-import dev.plt.model.testing.RandomCheckpoint;
+import dev.plt.model.checkpoint.RandomCheckpoint;
 import dev.plt.udfs.SparkTestSession;
 import dev.plt.udfs.registry.ModelRegistry;
 import java.nio.file.Path;

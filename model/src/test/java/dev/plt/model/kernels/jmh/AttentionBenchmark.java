@@ -8,7 +8,7 @@ import dev.plt.model.kernels.pool.EnginePool;
 import dev.plt.model.kernels.KernelBackends;
 import dev.plt.model.loop.GatedWindowAttention;
 import dev.plt.model.loop.SequenceState;
-import dev.plt.model.testing.RandomCheckpoint;
+import dev.plt.model.checkpoint.RandomCheckpoint;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;

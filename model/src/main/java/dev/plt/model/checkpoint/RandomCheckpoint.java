@@ -1,4 +1,4 @@
-package dev.plt.model.testing;
+package dev.plt.model.checkpoint;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
