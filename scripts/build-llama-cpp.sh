@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Builds llama.cpp, the CPU peer of `plt bench --peer llama.cpp` and of scripts/llama-cpp-logprob-check.sh,
+# Builds llama.cpp, the CPU peer of `plt bench --peer llama.cpp` and of the log-prob check LlamaCppGgufParityTest,
 # into target/llama.cpp/ (git-ignored; the source is never committed).
 #
 #   scripts/build-llama-cpp.sh            builds once; a second run prints the binaries and exits
@@ -46,11 +46,11 @@ cmake -S "$out/src" -B "$out/build" -G Ninja -DCMAKE_BUILD_TYPE=Release \
   -DLLAMA_BUILD_TESTS=OFF -DLLAMA_BUILD_EXAMPLES=OFF -DLLAMA_BUILD_SERVER=OFF -DLLAMA_BUILD_APP=OFF \
   -DLLAMA_BUILD_TOOLS=ON -DLLAMA_BUILD_COMMON=ON >"$out/cmake-configure.log" \
   || { echo "build-llama-cpp: cmake configure failed, see $out/cmake-configure.log" >&2; exit 4; }
-nice -n 10 cmake --build "$out/build" --target llama-bench llama -j "$jobs" >"$out/cmake-build.log" \
-  || { echo "build-llama-cpp: build failed, see $out/cmake-build.log" >&2; exit 4; }
-
+# In order of need: libllama (all llama-logprobs needs), the log-prob tool, then llama-bench (which also needs
+# llama.cpp's large "common" library), so that a slow shared machine has the parity check's tool first.
 mkdir -p "$out/bin"
-cp "$out/build/bin/llama-bench" "$out/bin/"
+nice -n 10 cmake --build "$out/build" --target llama -j "$jobs" >"$out/cmake-build.log" \
+  || { echo "build-llama-cpp: building libllama failed, see $out/cmake-build.log" >&2; exit 4; }
 # The log-prob tool links the same static libraries (libllama, ggml) that llama-bench uses.
 libs=()
 while IFS= read -r lib; do libs+=("$lib"); done < <(find "$out/build" -name 'libllama.a' -o -name 'libggml*.a' | sort -r)
@@ -58,5 +58,9 @@ nice -n 10 c++ -O2 -std=c++17 -I"$out/src/include" -I"$out/src/ggml/include" \
   "$root/scripts/llama-logprobs.cpp" -o "$out/bin/llama-logprobs" \
   -Wl,--start-group "${libs[@]}" -Wl,--end-group -fopenmp -lpthread -ldl -lm \
   || { echo "build-llama-cpp: compiling scripts/llama-logprobs.cpp failed" >&2; exit 4; }
+echo "llama-logprobs built: $out/bin/llama-logprobs"
+nice -n 10 cmake --build "$out/build" --target llama-bench -j "$jobs" >>"$out/cmake-build.log" \
+  || { echo "build-llama-cpp: building llama-bench failed, see $out/cmake-build.log" >&2; exit 4; }
+cp "$out/build/bin/llama-bench" "$out/bin/"
 echo "node-llama-cpp $version, llama.cpp $commit" >"$out/VERSION"
 echo "llama.cpp built: $out/bin/llama-bench $out/bin/llama-logprobs ($(cat "$out/VERSION"))"

@@ -1,5 +1,5 @@
 // llama-logprobs: the log-probability llama.cpp gives each next token of one sequence of token ids, so that
-// scripts/llama-cpp-logprob-check.sh can compare it with the engine's (plt export-gguf, docs/BENCHMARKS.md).
+// the check LlamaCppGgufParityTest (jobs) can compare it with the engine's (plt export-gguf, docs/BENCHMARKS.md).
 // Built by scripts/build-llama-cpp.sh against llama.cpp's own static libraries; written for this project.
 //
 //   llama-logprobs MODEL.gguf IDS_FILE [THREADS]
@@ -67,6 +67,11 @@ int main(int argc, char ** argv) {
     cparams.n_ubatch = n;
     cparams.n_threads = threads;
     cparams.n_threads_batch = threads;
+    // f32 KV cache and no flash attention: llama.cpp's defaults (an f16 cache, f16 in the attention kernel) would
+    // add their own rounding to the comparison with the engine, whose cache is f32.
+    cparams.type_k = GGML_TYPE_F32;
+    cparams.type_v = GGML_TYPE_F32;
+    cparams.flash_attn_type = LLAMA_FLASH_ATTN_TYPE_DISABLED;
     llama_context * ctx = llama_init_from_model(model, cparams);
     if (ctx == nullptr) {
         fprintf(stderr, "llama-logprobs: cannot create a context of %d tokens\n", n);

@@ -11,13 +11,18 @@ import java.util.Optional;
 public record LlamaCppTools(Path bench, Path logprobs, String version) {
     public static final String ENV = "PLT_LLAMA_CPP";
 
-    /** The tools under {@code home}, or why they cannot be used. */
+    /** Both tools under {@code home}, or why they cannot be used. */
     public static Result find(Path home) {
+        return find(home, true);
+    }
+
+    /** The tools under {@code home}; {@code needBench} false: llama-logprobs alone suffices (the parity check). */
+    public static Result find(Path home, boolean needBench) {
         String explicit = System.getenv(ENV);
         Path root = explicit != null && !explicit.isBlank() ? Path.of(explicit) : home.resolve("target/llama.cpp");
         Path bench = root.resolve("bin/llama-bench");
         Path logprobs = root.resolve("bin/llama-logprobs");
-        if (!Files.isExecutable(bench) || !Files.isExecutable(logprobs)) {
+        if ((needBench && !Files.isExecutable(bench)) || !Files.isExecutable(logprobs)) {
             return new Result(null, "llama.cpp is not built in " + root + " (run scripts/build-llama-cpp.sh, or set "
                     + ENV + " to a directory with bin/llama-bench and bin/llama-logprobs)");
         }

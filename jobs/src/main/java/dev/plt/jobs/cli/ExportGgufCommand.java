@@ -13,7 +13,7 @@ import picocli.CommandLine.Option;
 @Command(name = "export-gguf", mixinStandardHelpOptions = true,
         description = {"Writes a non-loop checkpoint as a GGUF v3 file of llama.cpp's llama architecture (metadata, "
                 + "byte-level BPE vocabulary, tensors under llama.cpp's names, Q/K rows in its RoPE order), so that "
-                + "llama.cpp can run the same model: plt bench --peer llama.cpp, scripts/llama-cpp-logprob-check.sh.",
+                + "llama.cpp can run the same model: plt bench --peer llama.cpp, and the log-prob check LlamaCppGgufParityTest (docs/BENCHMARKS.md).",
             "PLT and looped models are refused: llama.cpp has no cross-loop attention. Norms and biases stay in f32; "
                 + "with q8_0 a matrix whose rows are not a multiple of 32 values is written in f16 (and listed)."})
 public final class ExportGgufCommand implements Callable<Integer> {
