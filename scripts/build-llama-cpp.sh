@@ -12,6 +12,8 @@
 # Built: Release, native CPU (GGML_NATIVE), static libraries, no network code (no OpenSSL/curl), only
 #   bin/llama-bench      decode / prefill throughput (its -o json is what PeerBench parses)
 #   bin/llama-logprobs   scripts/llama-logprobs.cpp, written here: per-token log-probs of given token ids
+#   bin/llama-speed      scripts/llama-speed.cpp, written here: llama-bench's prefill/decode measurement on
+#                        libllama alone, built first, since llama-bench needs llama.cpp's slow-to-build "common"
 # with `nice` and at most 2 compile jobs (PLT_LLAMA_JOBS), since the machine is shared.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -40,6 +42,7 @@ if [[ ! -d "$out/src/.git" ]]; then
   git -c advice.detachedHead=false clone -q package/llama/gitRelease.bundle "$out/src"
 fi
 commit="$(git -C "$out/src" rev-parse HEAD)"
+echo "node-llama-cpp $version, llama.cpp ${commit:0:8}" >"$out/VERSION"
 
 cmake -S "$out/src" -B "$out/build" -G Ninja -DCMAKE_BUILD_TYPE=Release \
   -DGGML_NATIVE=ON -DBUILD_SHARED_LIBS=OFF -DLLAMA_OPENSSL=OFF \
@@ -58,9 +61,12 @@ nice -n 10 c++ -O2 -std=c++17 -I"$out/src/include" -I"$out/src/ggml/include" \
   "$root/scripts/llama-logprobs.cpp" -o "$out/bin/llama-logprobs" \
   -Wl,--start-group "${libs[@]}" -Wl,--end-group -fopenmp -lpthread -ldl -lm \
   || { echo "build-llama-cpp: compiling scripts/llama-logprobs.cpp failed" >&2; exit 4; }
-echo "llama-logprobs built: $out/bin/llama-logprobs"
+nice -n 10 c++ -O2 -std=c++17 -I"$out/src/include" -I"$out/src/ggml/include" \
+  "$root/scripts/llama-speed.cpp" -o "$out/bin/llama-speed" \
+  -Wl,--start-group "${libs[@]}" -Wl,--end-group -fopenmp -lpthread -ldl -lm \
+  || { echo "build-llama-cpp: compiling scripts/llama-speed.cpp failed" >&2; exit 4; }
+echo "built $out/bin/llama-logprobs and $out/bin/llama-speed (plt bench uses it until llama-bench is built)"
 nice -n 10 cmake --build "$out/build" --target llama-bench -j "$jobs" >>"$out/cmake-build.log" \
   || { echo "build-llama-cpp: building llama-bench failed, see $out/cmake-build.log" >&2; exit 4; }
 cp "$out/build/bin/llama-bench" "$out/bin/"
-echo "node-llama-cpp $version, llama.cpp $commit" >"$out/VERSION"
 echo "llama.cpp built: $out/bin/llama-bench $out/bin/llama-logprobs ($(cat "$out/VERSION"))"

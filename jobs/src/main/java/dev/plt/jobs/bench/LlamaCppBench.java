@@ -29,7 +29,8 @@ import java.util.function.Consumer;
  * and a 512-token prefill, in interleaved rounds (each round measures every engine dtype and every llama.cpp type
  * once, one after the other), so that a machine busy with other work slows both sides alike; each figure is the
  * median over the rounds. llama.cpp runs {@code plt export-gguf}'s files of the engine's f32 checkpoint through
- * {@code llama-bench}; the engine counterpart of llama.cpp's f16, bf16 and Q8_0 is its bf16 path (the engine has no
+ * {@code llama-bench} (or, where that is not built yet, {@code llama-speed}, scripts/llama-speed.cpp, which measures
+ * the same way with the same options); the engine counterpart of llama.cpp's f16, bf16 and Q8_0 is its bf16 path (the engine has no
  * f16 or 8-bit kernels: f16 weights are widened to f32 at load).
  */
 public final class LlamaCppBench {
@@ -140,7 +141,8 @@ public final class LlamaCppBench {
             rows.add(new Row(type.ggmlName(), BenchRun.name(dtype), ld, ed, ed / ld, lp, ep, ep / lp,
                     Files.size(ggufs.get(type)), llamaDecode, engineDecode, llamaPrefill, enginePrefill));
         }
-        return new Report(startedAt, (System.nanoTime() - start) / 1e9, tools.version(), plan.shape().key(),
+        return new Report(startedAt, (System.nanoTime() - start) / 1e9, tools.version() + ", " + tools.benchName(),
+                plan.shape().key(),
                 plan.shape().parameters(), plan.threads(), plan.rounds(), plan.decodeTokens(), plan.decodePromptTokens(),
                 plan.prefillTokens(), engineBackend, List.copyOf(rows));
     }
@@ -179,11 +181,11 @@ public final class LlamaCppBench {
                 .redirectError(stderrFile.toFile()).start();
         if (!process.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
             process.destroyForcibly();
-            throw new IllegalStateException("llama-bench did not finish within " + TIMEOUT_SECONDS + " s: "
+            throw new IllegalStateException(tools.benchName() + " did not finish within " + TIMEOUT_SECONDS + " s: "
                     + String.join(" ", command));
         }
         if (process.exitValue() != 0) {
-            throw new IllegalStateException("llama-bench exited with " + process.exitValue() + " (see " + stderrFile
+            throw new IllegalStateException(tools.benchName() + " exited with " + process.exitValue() + " (see " + stderrFile
                     + "): " + String.join(" ", command));
         }
         return Files.readString(stdoutFile, StandardCharsets.UTF_8);

@@ -7,6 +7,10 @@ import java.util.Optional;
 /**
  * Where the llama.cpp binaries built by {@code scripts/build-llama-cpp.sh} are: {@code $PLT_LLAMA_CPP/bin}, else
  * {@code target/llama.cpp/bin} of the installation. llama.cpp is optional: nothing here builds it.
+ *
+ * @param bench    llama-bench, or where it is not built (yet) llama-speed (scripts/llama-speed.cpp), which takes
+ *                 the same options and measures the same way; {@link #benchName()} says which
+ * @param logprobs llama-logprobs (scripts/llama-logprobs.cpp)
  */
 public record LlamaCppTools(Path bench, Path logprobs, String version) {
     public static final String ENV = "PLT_LLAMA_CPP";
@@ -21,10 +25,13 @@ public record LlamaCppTools(Path bench, Path logprobs, String version) {
         String explicit = System.getenv(ENV);
         Path root = explicit != null && !explicit.isBlank() ? Path.of(explicit) : home.resolve("target/llama.cpp");
         Path bench = root.resolve("bin/llama-bench");
+        if (!Files.isExecutable(bench)) {
+            bench = root.resolve("bin/llama-speed");
+        }
         Path logprobs = root.resolve("bin/llama-logprobs");
         if ((needBench && !Files.isExecutable(bench)) || !Files.isExecutable(logprobs)) {
             return new Result(null, "llama.cpp is not built in " + root + " (run scripts/build-llama-cpp.sh, or set "
-                    + ENV + " to a directory with bin/llama-bench and bin/llama-logprobs)");
+                    + ENV + " to a directory with bin/llama-bench or bin/llama-speed, and bin/llama-logprobs)");
         }
         String version = "llama.cpp";
         try {
@@ -36,6 +43,11 @@ public record LlamaCppTools(Path bench, Path logprobs, String version) {
             // the version is for the report only
         }
         return new Result(new LlamaCppTools(bench, logprobs, version), null);
+    }
+
+    /** llama-bench or llama-speed. */
+    public String benchName() {
+        return bench.getFileName().toString();
     }
 
     /** Either the tools or the reason they are missing. */
