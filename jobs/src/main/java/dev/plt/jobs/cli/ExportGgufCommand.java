@@ -36,11 +36,11 @@ public final class ExportGgufCommand implements Callable<Integer> {
         if (!Files.isRegularFile(model.resolve("config.json"))) {
             throw new IllegalArgumentException("--model: " + model + " has no config.json");
         }
-        if (Files.exists(output) && !overwrite) {
-            throw new IllegalArgumentException("--output: " + output + " exists (add --overwrite to replace it)");
-        }
         if (Files.isDirectory(output)) {
             throw new IllegalArgumentException("--output: " + output + " is a directory; give a .gguf file name");
+        }
+        if (Files.exists(output) && !overwrite) {
+            throw new IllegalArgumentException("--output: " + output + " exists (add --overwrite to replace it)");
         }
         LlamaGgufExport.Result result = LlamaGgufExport.export(model, chosen, output);
         System.err.printf(Locale.ROOT, "plt export-gguf: wrote %s (%s, %d tensors, %.1f MB)%s%n", result.file(),

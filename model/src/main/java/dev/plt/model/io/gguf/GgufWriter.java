@@ -102,6 +102,10 @@ public final class GgufWriter {
         return this;
     }
 
+    public int tensorCount() {
+        return tensors.size();
+    }
+
     /** Writes the file; returns its size in bytes. */
     public long write(Path file) throws IOException {
         Path partial = file.resolveSibling(file.getFileName() + ".partial");

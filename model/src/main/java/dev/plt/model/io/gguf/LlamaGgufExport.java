@@ -107,8 +107,7 @@ public final class LlamaGgufExport {
             }
             Files.createDirectories(out.toAbsolutePath().getParent());
             long bytes = gguf.write(out);
-            return new Result(out, bytes, 2 + 9 * config.numLayers() + (config.attentionBias() ? 3 * config.numLayers() : 0)
-                    + (config.tieWordEmbeddings() ? 0 : 1), List.copyOf(fallbacks));
+            return new Result(out, bytes, gguf.tensorCount(), List.copyOf(fallbacks));
         }
     }
 

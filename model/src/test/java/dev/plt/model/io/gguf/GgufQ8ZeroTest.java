@@ -13,7 +13,7 @@ import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 /** Q8_0 against a plain reference written from the format description, on random and edge-case blocks. */
-class Q8ZeroTest {
+class GgufQ8ZeroTest {
     @Test
     void matchesTheScalarReferenceOnRandomRows() {
         SplittableRandom random = new SplittableRandom(7);

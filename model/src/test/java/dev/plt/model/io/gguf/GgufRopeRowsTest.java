@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
  * The Q/K row order for llama.cpp: rotate-half RoPE on our rows equals llama.cpp's adjacent-pair RoPE on the
  * reordered rows (reordered the same way), so attention scores, which are dot products, are the same.
  */
-class RopeRowsTest {
+class GgufRopeRowsTest {
     @Test
     void movesTheSecondHalfOfEachHeadBetweenTheFirst() {
         float[] rows = {0, 1, 2, 3, 10, 11, 12, 13}; // 2 heads of d=4, one column
