@@ -5,10 +5,12 @@ import dev.plt.jobs.bench.BenchPlan;
 import dev.plt.jobs.bench.BenchReport;
 import dev.plt.jobs.bench.BenchRun;
 import dev.plt.jobs.bench.CheckpointBench;
+import dev.plt.jobs.bench.LlamaCppBench;
 import dev.plt.model.bench.BenchShape;
 import dev.plt.model.bench.BenchVariant;
 import dev.plt.model.inference.EngineOptions;
 import dev.plt.model.io.DType;
+import dev.plt.model.io.gguf.GgmlType;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
@@ -21,7 +23,8 @@ import picocli.CommandLine.Option;
         description = {"Measures the engine on one random ~150M-parameter model in several families built from the "
                 + "same weights (non-loop, vanilla loop-2/3, PLT-2/3): decode ms/step per batch size, prefill "
                 + "tokens/s, KV bytes per sequence, batch-1 decode against the read-bandwidth roofline, ratios "
-                + "and the issue's targets; optionally the DJL/PyTorch peer (bin/plt-peer) and the Spark job path.",
+                + "and the issue's targets; optionally the DJL/PyTorch peer (bin/plt-peer) and the Spark job path. "
+                + "--peer llama.cpp instead measures the engine against llama.cpp (see --peer).",
             "Writes bench.json, bench.html and bench.md to --output and prints the markdown tables on stdout; "
                 + "progress goes to stderr. A full run takes about 10 minutes on 2 cores."})
 public final class BenchCommand implements Callable<Integer> {
@@ -61,9 +64,20 @@ public final class BenchCommand implements Callable<Integer> {
             description = "Cache of the random models, keyed by shape. Default: target/bench-models of the installation.")
     Path cacheDir;
 
-    @Option(names = "--peer", negatable = true, defaultValue = "true", fallbackValue = "true",
-            description = "Run the DJL/PyTorch peer (bin/plt-peer) when installed and built. Default: on; --no-peer: off.")
-    boolean peer;
+    @Option(names = "--peer", arity = "0..1", defaultValue = "torch", fallbackValue = "torch", paramLabel = "NAME",
+            description = "The peer: torch (the DJL/PyTorch bin/plt-peer, when installed and built) or llama.cpp (only "
+                    + "the engine and llama.cpp on a 91M non-loop model, decode and prefill per --llama-types, in "
+                    + "interleaved --rounds, one thread each unless --threads; needs scripts/build-llama-cpp.sh). "
+                    + "Default: ${DEFAULT-VALUE}.")
+    String peerName;
+
+    @Option(names = "--no-peer", description = "No peer.")
+    boolean noPeer;
+
+    @Option(names = "--llama-types", split = ",", defaultValue = "f32,bf16,f16,q8_0", paramLabel = "T,...",
+            description = "With --peer llama.cpp: the GGUF types llama.cpp runs (f32, f16, bf16, q8_0); the engine runs "
+                    + "f32 next to f32 and bf16 next to the others. Default: ${DEFAULT-VALUE}.")
+    List<String> llamaTypes;
 
     @Option(names = "--spark", description = "Also score the same rows with the bare engine and with plt score on local[1] and local[2].")
     boolean spark;
@@ -77,7 +91,7 @@ public final class BenchCommand implements Callable<Integer> {
     List<Path> models;
 
     @Option(names = "--rounds", defaultValue = "5", paramLabel = "N",
-            description = "With --models: rounds over all models; each figure is the median. Default: ${DEFAULT-VALUE}.")
+            description = "With --models or --peer llama.cpp: rounds over all models; each figure is the median. Default: ${DEFAULT-VALUE}.")
     int rounds;
 
     @Override
@@ -86,12 +100,53 @@ public final class BenchCommand implements Callable<Integer> {
         if (models != null) {
             return benchCheckpoints(start);
         }
+        if (peerName().equals("llama.cpp")) {
+            return benchLlamaCpp(start);
+        }
         BenchReport report = new BenchRun(plan(), message -> System.err.printf(Locale.ROOT, "plt bench [%5.0f s] %s%n",
                 (System.nanoTime() - start) / 1e9, message)).run();
         String markdown = BenchOutput.write(report, output);
         System.out.print(markdown);
         System.out.flush();
         System.err.println("plt bench: wrote " + output.resolve("bench.json") + " and bench.html");
+        return 0;
+    }
+
+    /** torch, llama.cpp or none (--no-peer); anything else is refused naming the option. */
+    String peerName() {
+        if (noPeer) {
+            return "none";
+        }
+        String name = peerName.trim().toLowerCase(Locale.ROOT);
+        return switch (name) {
+            case "torch", "pytorch", "djl" -> "torch";
+            case "llama.cpp", "llamacpp", "llama-cpp" -> "llama.cpp";
+            default -> throw new IllegalArgumentException("--peer: unknown peer '" + peerName + "' (use torch or llama.cpp)");
+        };
+    }
+
+    private int benchLlamaCpp(long start) throws IOException {
+        Path home = Path.of(System.getProperty("plt.home", "."));
+        LlamaCppBench.Plan plan = new LlamaCppBench.Plan(quick ? BenchShape.quick() : LlamaCppBench.shape91m(),
+                llamaTypes.stream().map(t -> GgmlType.parse(t, "--llama-types")).toList(),
+                quick ? Math.min(rounds, 2) : rounds, orDefault(steps, quick ? 4 : 32), 16, quick ? 64 : 512,
+                orDefault(threads, 1), backend, output, cacheDir != null ? cacheDir : home.resolve("target/bench-models"),
+                home);
+        LlamaCppBench.Report report;
+        try {
+            report = new LlamaCppBench(plan, message -> System.err.printf(Locale.ROOT, "plt bench [%5.0f s] %s%n",
+                    (System.nanoTime() - start) / 1e9, message)).run();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+        String markdown = LlamaCppBench.markdown(report);
+        java.nio.file.Files.writeString(output.resolve("bench-llama-cpp.md"), markdown);
+        new com.fasterxml.jackson.databind.ObjectMapper().enable(com.fasterxml.jackson.databind.SerializationFeature.INDENT_OUTPUT)
+                .writeValue(output.resolve("bench-llama-cpp.json").toFile(), report);
+        System.out.print(markdown);
+        System.out.flush();
+        System.err.println("plt bench: wrote " + output.resolve("bench-llama-cpp.json") + " and bench-llama-cpp.md");
         return 0;
     }
 
@@ -121,7 +176,8 @@ public final class BenchCommand implements Callable<Integer> {
         return new BenchPlan(quick ? BenchShape.quick() : BenchShape.full(), types, List.copyOf(batches), chosen,
                 orDefault(steps, quick ? 3 : 12), orDefault(warmupSteps, quick ? 1 : 3), quick ? 8 : 16,
                 quick ? 64 : 512, 1024, 4096, quick ? 64L << 20 : 1L << 30,
-                orDefault(threads, Runtime.getRuntime().availableProcessors()), backend, quick, peer, spark,
+                orDefault(threads, Runtime.getRuntime().availableProcessors()), backend, quick,
+                peerName().equals("torch"), spark,
                 orDefault(sparkRows, quick ? 8 : 32), quick ? 12 : 64, output,
                 cacheDir != null ? cacheDir : home.resolve("target/bench-models"), home);
     }

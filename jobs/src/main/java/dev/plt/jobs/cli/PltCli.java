@@ -17,7 +17,7 @@ import picocli.CommandLine.Command;
 @Command(name = "plt", mixinStandardHelpOptions = true, version = "plt 0.1.0",
         description = "Parallel Loop Transformer inference: scoring, generation, evaluation and benchmarks.",
         subcommands = {InferCommand.class, ScoreCommand.class, GenerateCommand.class, EvaluateCommand.class,
-            InitRandomCommand.class, TaskDataCommand.class, BenchCommand.class})
+            InitRandomCommand.class, TaskDataCommand.class, BenchCommand.class, ExportGgufCommand.class})
 public final class PltCli implements Runnable {
     /** Exit codes, see {@link ExitCodes}. */
     public static final int EXIT_ROW_ERRORS = ExitCodes.ROW_ERRORS;
