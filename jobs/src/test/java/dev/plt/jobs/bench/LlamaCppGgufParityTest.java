@@ -7,7 +7,7 @@ import dev.plt.model.inference.PltModel;
 import dev.plt.model.io.DType;
 import dev.plt.model.io.gguf.GgmlType;
 import dev.plt.model.io.gguf.LlamaGgufExport;
-import dev.plt.model.testing.RandomCheckpoint;
+import dev.plt.model.checkpoint.RandomCheckpoint;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;

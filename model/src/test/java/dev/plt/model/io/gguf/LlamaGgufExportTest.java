@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.plt.model.io.DType;
 import dev.plt.model.io.SafetensorsReader;
-import dev.plt.model.testing.RandomCheckpoint;
+import dev.plt.model.checkpoint.RandomCheckpoint;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
