@@ -32,7 +32,7 @@ public final class PltCli implements Runnable {
         // bin/plt with no command: the usage, and a non-zero exit so a script notices it ran nothing.
         spec.commandLine().usage(spec.commandLine().getErr());
         throw new CommandLine.ParameterException(spec.commandLine(), "give a command: infer, score, generate, "
-                + "evaluate, init-random, task-data or bench");
+                + "evaluate, init-random, task-data, bench or export-gguf");
     }
 
     public static void main(String[] args) {
