@@ -88,7 +88,7 @@ record() {  # task order family seed evaluate-command: writes docs/results/chase
     + (if $task == "chase" then {order: $order} else {} end)
     + {conf: $conf, commit: $commit, parameters: $t.parameters, steps: $t.steps, seconds: $t.seconds,
        train_seconds: $t.train_seconds, seconds_per_step: $t.seconds_per_step,
-       training_overrides: {seed: $seed, output: $t.conf.output}}
+       model_dir: $t.conf.output}
     + (if $task == "chase" then
         {engine: {acc_hop_1: $m.subjects.hop_1.acc.value, acc_hop_2: $m.subjects.hop_2.acc.value,
                   acc_all: $m.metrics.acc.value, n_hop_1: $m.subjects.hop_1.acc.n,
