@@ -2,15 +2,20 @@ package dev.plt.trainer;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.plt.datasets.tasks.chase.ChaseOrder;
 import dev.plt.trainer.data.ByteTextCorpus;
+import dev.plt.trainer.data.ChaseCorpus;
 import dev.plt.trainer.data.PromptAnswerCorpus;
 import dev.plt.trainer.data.TrainingData;
 import dev.plt.trainer.model.PltArchitecture;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -33,24 +38,50 @@ public record TrainConfig(
 
     /**
      * @param text        a text file trained byte-level with random windows, or
-     * @param jsonl       a JSONL file of {"prompt", "answer"} with the loss on the answer only
+     * @param jsonl       a JSONL file of {"prompt", "answer"} with the loss on the answer only, or
+     * @param chase       generated compact pointer chasing (fresh examples every step)
      * @param valFraction the tail held out for validation (of the bytes, or of the lines)
      */
     public record Data(
             @JsonProperty("text") String text,
             @JsonProperty("jsonl") String jsonl,
+            @JsonProperty("chase") Chase chase,
             @JsonProperty("val_fraction") Double valFraction) {
 
         public Data {
-            if ((text == null) == (jsonl == null)) {
-                throw new IllegalArgumentException("data: give exactly one of text: or jsonl:");
+            int sources = (text != null ? 1 : 0) + (jsonl != null ? 1 : 0) + (chase != null ? 1 : 0);
+            if (sources != 1) {
+                throw new IllegalArgumentException("data: give exactly one of text:, jsonl: or chase:");
             }
             valFraction = valFraction == null ? 0.05 : valFraction;
         }
 
         public TrainingData open() {
+            if (chase != null) {
+                return new ChaseCorpus(ChaseOrder.of(chase.order()), chase.testSeed(), chase.testExamples());
+            }
             return text != null ? new ByteTextCorpus(Path.of(text), valFraction)
                     : new PromptAnswerCorpus(Path.of(jsonl), valFraction);
+        }
+    }
+
+    /**
+     * Compact pointer chasing ({@code bin/plt evaluate --task chase} scores the same held-out examples).
+     *
+     * @param order        {@code qh} or {@code hq}
+     * @param testSeed     the seed of the held-out test examples (the task's {@code seed})
+     * @param testExamples how many held-out examples the periodic evaluation scores (the task's {@code n})
+     */
+    public record Chase(
+            @JsonProperty("order") String order,
+            @JsonProperty("test_seed") Long testSeed,
+            @JsonProperty("test_examples") Integer testExamples) {
+
+        public Chase {
+            order = order == null ? "qh" : order;
+            ChaseOrder.of(order);
+            testSeed = testSeed == null ? 1L : testSeed;
+            testExamples = testExamples == null ? 256 : testExamples;
         }
     }
 
@@ -98,13 +129,44 @@ public record TrainConfig(
     }
 
     public static TrainConfig read(Path file) {
+        return read(file, Map.of());
+    }
+
+    /**
+     * Reads a conf with some values replaced, e.g. {@code training.seed=2} or {@code data.chase.order=hq}:
+     * each key is a dotted path of sections; the value is parsed as YAML (so {@code 2} is a number). An
+     * experiment runs one conf file under several seeds this way instead of keeping a copy per seed.
+     */
+    public static TrainConfig read(Path file, Map<String, String> overrides) {
         ObjectMapper yaml = new ObjectMapper(new YAMLFactory())
                 .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
                 .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
         try {
-            return yaml.readValue(file.toFile(), TrainConfig.class);
+            JsonNode root = yaml.readTree(file.toFile());
+            if (root == null || !root.isObject()) {
+                throw new IllegalArgumentException("training conf " + file + " must be a YAML mapping");
+            }
+            for (Map.Entry<String, String> o : overrides.entrySet()) {
+                override((ObjectNode) root, o.getKey(), yaml.readTree(o.getValue()));
+            }
+            return yaml.treeToValue(root, TrainConfig.class);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read training conf " + file + ": " + e.getMessage(), e);
         }
+    }
+
+    private static void override(ObjectNode root, String key, JsonNode value) {
+        String[] path = key.split("\\.");
+        ObjectNode node = root;
+        for (int i = 0; i < path.length - 1; i++) {
+            JsonNode child = node.get(path[i]);
+            if (child == null) {
+                child = node.putObject(path[i]);
+            } else if (!child.isObject()) {
+                throw new IllegalArgumentException("--set " + key + ": " + path[i] + " is not a section");
+            }
+            node = (ObjectNode) child;
+        }
+        node.set(path[path.length - 1], value);
     }
 }

@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
+import dev.plt.trainer.data.AnswerProbe;
 import dev.plt.trainer.data.Batch;
 import dev.plt.trainer.data.TrainingData;
 import dev.plt.trainer.export.CheckpointExporter;
@@ -17,7 +18,9 @@ import dev.plt.trainer.model.PltParameters;
 import dev.plt.trainer.optim.AdamW;
 import dev.plt.trainer.optim.LearningRateSchedule;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,7 +28,9 @@ import org.slf4j.LoggerFactory;
 /**
  * One training run: seeded initialisation, AdamW with warm-up + cosine schedule and global-norm
  * clipping, progress lines every {@code log_every} steps, periodic validation, and export of the
- * result as a checkpoint directory the engine loads.
+ * result as a checkpoint directory the engine loads. The output directory also gets the run's record
+ * ({@link RunRecord}): the learning curve (validation loss, and answer accuracy per group for data that
+ * has answers) at every evaluation, and the final figures with the conf that produced them.
  *
  * <p>Each step's temporaries (activations, the autograd graph, gradient views) live in an
  * {@code NDScope} closed at the end of the step; only parameters and optimizer moments persist.
@@ -66,9 +71,13 @@ public final class Trainer {
         Random random = new Random(t.seed());
         List<Batch> validation = data.validation(t.batch(), t.seqLen());
         List<Batch> quickValidation = validation.subList(0, Math.min(t.evalBatches(), validation.size()));
+        AnswerProbe probe = data instanceof AnswerProbe p ? p : null;
+        List<AnswerProbe.ProbeBatch> probeBatches = probe == null ? List.of() : probe.probeBatches(t.batch(), t.seqLen());
+        RunRecord record = new RunRecord(Path.of(conf.output()));
 
         long start = System.nanoTime();
         long intervalStart = start;
+        long evalNanos = 0;
         double intervalLoss = 0;
         int intervalSteps = 0;
         double initialLoss = Double.NaN;
@@ -114,20 +123,85 @@ public final class Trainer {
                 intervalSteps = 0;
             }
             if (t.evalEvery() > 0 && step % t.evalEvery() == 0 && step < t.steps() && !quickValidation.isEmpty()) {
+                long evalStart = System.nanoTime();
                 double val = Evaluator.meanLoss(manager, forward, quickValidation);
-                LOG.info(String.format("step %d val loss %.4f (%.3f bits/token, %d batches)", step, val,
-                        val / Math.log(2), quickValidation.size()));
+                Map<String, Double> accuracy = probe == null ? Map.of()
+                        : AnswerAccuracy.of(manager, forward, probe, probeBatches);
+                evalNanos += System.nanoTime() - evalStart;
+                LOG.info(String.format("step %d val loss %.4f (%.3f bits/token, %d batches)%s", step, val,
+                        val / Math.log(2), quickValidation.size(), describe(accuracy)));
+                record.appendCurvePoint(curvePoint(step, start, evalNanos, lastIntervalLoss, val, accuracy));
             }
         }
         double seconds = (System.nanoTime() - start) / 1e9;
         double valLoss = validation.isEmpty() ? Double.NaN : Evaluator.meanLoss(manager, forward, validation);
+        Map<String, Double> accuracy = probe == null ? Map.of() : AnswerAccuracy.of(manager, forward, probe, probeBatches);
+        if (!validation.isEmpty()) {
+            record.appendCurvePoint(curvePoint(t.steps(), start, evalNanos, lastIntervalLoss, valLoss, accuracy));
+        }
         Path out = CheckpointExporter.export(Path.of(conf.output()), arch, params);
         TrainResult result = new TrainResult(params.count(), t.steps(), initialLoss, lastIntervalLoss, valLoss,
                 seconds, tokens / seconds, out);
-        LOG.info(String.format("done: %d steps in %.0fs (%.0f tokens/s); loss %.4f -> %.4f; val loss %.4f"
-                        + " (%.4f bits/token over the whole held-out split); wrote %s", result.steps(), seconds,
-                result.tokensPerSecond(), initialLoss, lastIntervalLoss, valLoss, result.valBitsPerToken(), out));
+        record.writeResult(resultRecord(result, seconds - evalNanos / 1e9, accuracy));
+        LOG.info(String.format("done: %d steps in %.0fs (%.0f tokens/s, %.4f s/step without evaluations); loss %.4f"
+                        + " -> %.4f; val loss %.4f (%.4f bits/token over the whole held-out split)%s; wrote %s",
+                result.steps(), seconds, result.tokensPerSecond(), (seconds - evalNanos / 1e9) / t.steps(), initialLoss,
+                lastIntervalLoss, valLoss, result.valBitsPerToken(), describe(accuracy), out));
         return result;
+    }
+
+    private static String describe(Map<String, Double> accuracy) {
+        StringBuilder s = new StringBuilder();
+        accuracy.forEach((group, acc) -> s.append(String.format(" acc %s %.3f", group, acc)));
+        return s.length() == 0 ? "" : ";" + s;
+    }
+
+    private static Map<String, Object> curvePoint(int step, long start, long evalNanos, double trainLoss,
+            double valLoss, Map<String, Double> accuracy) {
+        Map<String, Object> point = new LinkedHashMap<>();
+        point.put("step", step);
+        point.put("seconds", round((System.nanoTime() - start) / 1e9));
+        point.put("train_seconds", round((System.nanoTime() - start - evalNanos) / 1e9));
+        point.put("train_loss", finite(trainLoss));
+        point.put("val_loss", finite(valLoss));
+        if (!accuracy.isEmpty()) {
+            point.put("accuracy", finite(accuracy));
+        }
+        return point;
+    }
+
+    private Map<String, Object> resultRecord(TrainResult result, double trainSeconds, Map<String, Double> accuracy) {
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("parameters", result.parameters());
+        r.put("steps", result.steps());
+        r.put("seed", conf.training().seed());
+        r.put("seconds", round(result.seconds()));
+        r.put("train_seconds", round(trainSeconds));
+        r.put("seconds_per_step", Math.round(trainSeconds / result.steps() * 1e5) / 1e5);
+        r.put("initial_loss", finite(result.initialLoss()));
+        r.put("final_train_loss", finite(result.finalTrainLoss()));
+        r.put("val_loss", finite(result.valLoss()));
+        r.put("val_bits_per_token", finite(result.valBitsPerToken()));
+        if (!accuracy.isEmpty()) {
+            r.put("accuracy", finite(accuracy));
+        }
+        r.put("conf", conf);
+        return r;
+    }
+
+    private static double round(double seconds) {
+        return Math.round(seconds * 10) / 10.0;
+    }
+
+    /** JSON has no NaN: a missing figure is null. */
+    private static Double finite(double value) {
+        return Double.isFinite(value) ? Math.round(value * 1e6) / 1e6 : null;
+    }
+
+    private static Map<String, Double> finite(Map<String, Double> values) {
+        Map<String, Double> out = new LinkedHashMap<>();
+        values.forEach((k, v) -> out.put(k, finite(v)));
+        return out;
     }
 
     private static String describeSharing(PltArchitecture arch) {

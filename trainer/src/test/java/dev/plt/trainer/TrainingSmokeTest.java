@@ -25,7 +25,7 @@ class TrainingSmokeTest {
         PltArchitecture arch = PltArchitecture.of(48, 96, 2, 4, 2, 12)
                 .withLoops(2, "parallel", true, true, false, 8);
         TrainConfig conf = new TrainConfig(arch,
-                new TrainConfig.Data(text.toString(), null, 0.05),
+                new TrainConfig.Data(text.toString(), null, null, 0.05),
                 new TrainConfig.Training(60, 8, 32, 1e-2, 1e-3, 5, 0.0, null, null, 1.0, 7L, null, 20, 0, 2),
                 dir.resolve("model").toString());
 

@@ -1,14 +1,25 @@
 package dev.plt.datasets.tasks;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.plt.datasets.SharedDatasets;
 import dev.plt.datasets.tasks.metrics.TaskAccumulator;
 import dev.plt.datasets.tasks.metrics.TaskResult;
 import dev.plt.datasets.tasks.perplexity.DocumentSplitter;
+import dev.plt.datasets.tasks.perplexity.HeldOutTail;
+import dev.plt.datasets.tasks.perplexity.PerplexitySource;
+import dev.plt.datasets.tasks.registry.TaskRegistry;
 import dev.plt.datasets.tasks.scoring.PerplexityScorer;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class PerplexityTest {
 
@@ -48,6 +59,41 @@ class PerplexityTest {
         assertEquals(text, String.join("", chunks), "every character scored exactly once");
         assertEquals("line one\nline two\n", chunks.get(0));
         chunks.forEach(c -> assertEquals(true, c.length() <= 20, c));
+    }
+
+    @Test
+    void theTailIsTheLastRoundedFractionOfTheBytes() {
+        byte[] bytes = "0123456789".repeat(10).getBytes(StandardCharsets.UTF_8);
+        assertEquals("56789", HeldOutTail.of(bytes, 0.05), "round(100 * 0.05) = 5 bytes");
+        assertEquals(new String(bytes, StandardCharsets.UTF_8), HeldOutTail.of(bytes, 0));
+        byte[] accented = "aaaaaaaaé".getBytes(StandardCharsets.UTF_8); // 10 bytes, é is the last two
+        assertEquals("", HeldOutTail.of(accented, 0.1), "a cut inside a character moves past it");
+        assertEquals("é", HeldOutTail.of(accented, 0.2));
+    }
+
+    @Test
+    void aTailFractionScoresOnlyTheTail(@TempDir Path dir) throws IOException {
+        Path file = dir.resolve("corpus.txt");
+        String text = "first line\n".repeat(90) + "held out\n".repeat(10);
+        Files.writeString(file, text);
+        double fraction = 90.0 / text.length();
+        List<Sample> tail = new PerplexitySource(file.toString(), "whole", 2048, fraction).load();
+        assertEquals(1, tail.size());
+        assertEquals("held out\n".repeat(10), ((LoglikelihoodRollingRequest) tail.get(0).requests().get(0)).document());
+        List<Sample> whole = new PerplexitySource(file.toString(), "whole", 2048).load();
+        assertEquals(text, ((LoglikelihoodRollingRequest) whole.get(0).requests().get(0)).document());
+        assertThrows(IllegalArgumentException.class, () -> new PerplexitySource(file.toString(), "whole", 2048, 1.0));
+    }
+
+    @Test
+    void theRegistryTakesTailFraction() {
+        TaskRegistry registry = TaskRegistry.forProject(SharedDatasets.projectRoot());
+        PerplexitySource source = (PerplexitySource) registry.create("perplexity", Map.of("tail_fraction", "0.05"))
+                .source();
+        assertEquals(0.05, source.tailFraction());
+        IllegalArgumentException bad = assertThrows(IllegalArgumentException.class,
+                () -> registry.create("perplexity", Map.of("tail_fraction", "1.5")));
+        assertTrue(bad.getMessage().contains("tail_fraction=1.5"), bad.getMessage());
     }
 
     @Test

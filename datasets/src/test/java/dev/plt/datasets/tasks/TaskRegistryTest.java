@@ -31,7 +31,7 @@ class TaskRegistryTest {
 
     @Test
     void theProjectDeclaresTheFiveTasks() {
-        assertEquals(List.of("gsm8k", "mc_jsonl", "mmlu", "multihop", "perplexity"), registry.names());
+        assertEquals(List.of("chase", "gsm8k", "mc_jsonl", "mmlu", "multihop", "perplexity"), registry.names());
         assertEquals(root.resolve("../shared/datasets").normalize(), registry.datasetsRoot());
     }
 
@@ -95,7 +95,7 @@ class TaskRegistryTest {
     @Test
     void unknownTasksAndOptionsAreErrorsThatListWhatExists() {
         IllegalArgumentException task = assertThrows(IllegalArgumentException.class, () -> registry.create("mmlu_pro"));
-        assertEquals("unknown task 'mmlu_pro'; known tasks: gsm8k, mc_jsonl, mmlu, multihop, perplexity",
+        assertEquals("unknown task 'mmlu_pro'; known tasks: chase, gsm8k, mc_jsonl, mmlu, multihop, perplexity",
                 task.getMessage());
         IllegalArgumentException option = assertThrows(IllegalArgumentException.class,
                 () -> registry.create("mmlu", Map.of("num_shots", 3)));

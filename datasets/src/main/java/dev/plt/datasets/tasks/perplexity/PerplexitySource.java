@@ -5,7 +5,6 @@ import dev.plt.datasets.tasks.Sample;
 import dev.plt.datasets.tasks.SampleSource;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -16,20 +15,29 @@ import java.util.Map;
  * Perplexity over a UTF-8 text file: one {@code loglikelihood_rolling} request per document, cut by
  * a {@link DocumentSplitter}.
  *
- * @param documents  {@code whole}, {@code blank_lines} or {@code chunks}
- * @param chunkChars the chunk size for {@code chunks}
+ * @param documents    {@code whole}, {@code blank_lines} or {@code chunks}
+ * @param chunkChars   the chunk size for {@code chunks}
+ * @param tailFraction 0 to score the whole file; else only its last {@code tailFraction} of the bytes
+ *                     ({@link HeldOutTail}), the part a model trained with that validation fraction never saw
  */
-public record PerplexitySource(String path, String documents, int chunkChars) implements SampleSource {
+public record PerplexitySource(String path, String documents, int chunkChars, double tailFraction)
+        implements SampleSource {
 
     public PerplexitySource {
         DocumentSplitter.of(documents); // reject a bad value when the task is built
+        HeldOutTail.check(tailFraction);
+    }
+
+    /** The whole file. */
+    public PerplexitySource(String path, String documents, int chunkChars) {
+        this(path, documents, chunkChars, 0.0);
     }
 
     @Override
     public List<Sample> load() {
         String text;
         try {
-            text = Files.readString(Path.of(path), StandardCharsets.UTF_8);
+            text = HeldOutTail.of(Files.readAllBytes(Path.of(path)), tailFraction);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read perplexity corpus " + path, e);
         }

@@ -12,6 +12,7 @@ import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.type.LogicalType;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import dev.plt.datasets.tasks.Task;
+import dev.plt.datasets.tasks.chase.ChaseConfig;
 import dev.plt.datasets.tasks.config.Accepts;
 import dev.plt.datasets.tasks.config.DataPaths;
 import dev.plt.datasets.tasks.config.TaskConfig;
@@ -39,7 +40,7 @@ import java.util.stream.Stream;
  * Task name to {@link Task}, from the task files in {@code conf/tasks/*.yaml}. A file is
  * <pre>
  *   task: mmlu            # the name (default: the file name without .yaml)
- *   kind: mmlu            # which implementation: mmlu, gsm8k, multiple_choice_jsonl, perplexity, multihop
+ *   kind: mmlu            # which implementation: mmlu, gsm8k, multiple_choice_jsonl, perplexity, multihop, chase
  *   description: ...      # optional, for people
  *   num_fewshot: 5        # the kind's options (snake_case); see its *Config record for the list
  * </pre>
@@ -58,7 +59,8 @@ public final class TaskRegistry {
             "gsm8k", new Kind(Gsm8kConfig.class, "eval_file"),
             "multiple_choice_jsonl", new Kind(MultipleChoiceJsonlConfig.class, "path"),
             "perplexity", new Kind(PerplexityConfig.class, "path"),
-            "multihop", new Kind(MultihopConfig.class, null));
+            "multihop", new Kind(MultihopConfig.class, null),
+            "chase", new Kind(ChaseConfig.class, null));
 
     private static final ObjectMapper YAML = new YAMLMapper();
     private static final ObjectMapper BINDER = new ObjectMapper()
