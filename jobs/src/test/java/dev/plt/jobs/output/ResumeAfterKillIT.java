@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.plt.jobs.ChildJob;
 import dev.plt.jobs.cli.PltCli;
 import dev.plt.model.checkpoint.RandomCheckpoint;
 import java.io.IOException;
@@ -18,7 +19,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -79,9 +79,9 @@ class ResumeAfterKillIT {
         run(cleanArgs);
 
         Path killed = dir.resolve(job + "-killed");
-        Process child = startChild(job, args(job, killed), dir.resolve(job + "-child.log"));
+        Process child = ChildJob.start(job, args(job, killed), dir.resolve(job + "-child.log"));
         long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(8);
-        while (committedParts(killed) == 0) {
+        while (ChildJob.partFiles(killed) == 0) {
             assertTrue(child.isAlive(), "the job ended before any partition was committed; log: "
                     + Files.readString(dir.resolve(job + "-child.log")));
             assertTrue(System.nanoTime() < deadline, "no partition committed in time");
@@ -89,7 +89,7 @@ class ResumeAfterKillIT {
         }
         child.destroyForcibly(); // SIGKILL: no shutdown hook, no job commit, no cleanup
         assertTrue(child.waitFor(60, TimeUnit.SECONDS));
-        int committedAtKill = committedParts(killed);
+        int committedAtKill = ChildJob.partFiles(killed);
         assertTrue(committedAtKill < PARTITIONS, "killed mid-job: " + committedAtKill + " of " + PARTITIONS);
         assertFalse(Files.exists(killed.resolve("_SUCCESS")), "the killed job never committed");
         int rowsAtKill = OutputRows.all(killed).size();
@@ -111,34 +111,5 @@ class ResumeAfterKillIT {
     private static void run(List<String> args) {
         StringWriter err = new StringWriter();
         assertEquals(0, PltCli.execute(new PrintWriter(err, true), args.toArray(String[]::new)), err.toString());
-    }
-
-    /** The job's spark-submit main in a JVM of its own: the shaded job jar on Spark's jars. */
-    private static Process startChild(String job, List<String> args, Path log) throws IOException {
-        Path jobJar = Path.of(System.getProperty("plt.jobJar"));
-        Path sparkJars = Path.of(System.getProperty("plt.sparkHome")).resolve("jars");
-        List<String> command = new ArrayList<>();
-        command.add(ProcessHandle.current().info().command().orElse("java"));
-        command.addAll(jvmFlags());
-        command.addAll(List.of("-Xmx1g", "-cp", jobJar + java.io.File.pathSeparator + sparkJars + "/*",
-                "dev.plt.jobs.submit." + Character.toUpperCase(job.charAt(0)) + job.substring(1)));
-        command.addAll(args);
-        return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-    }
-
-    private static List<String> jvmFlags() throws IOException {
-        Path options = Path.of(System.getProperty("user.dir")).resolve("../conf/jvm.options").normalize();
-        try (Stream<String> lines = Files.lines(options)) {
-            return lines.map(String::strip).filter(l -> !l.isEmpty() && !l.startsWith("#")).toList();
-        }
-    }
-
-    private static int committedParts(Path output) throws IOException {
-        if (!Files.isDirectory(output)) {
-            return 0;
-        }
-        try (Stream<Path> files = Files.list(output)) {
-            return (int) files.filter(p -> p.getFileName().toString().startsWith("part-")).count();
-        }
     }
 }
