@@ -35,14 +35,22 @@ public final class JobSession implements AutoCloseable {
      *
      * @param askedMaster the master the command line asked for (null: none), only to warn when the
      *                    running session's differs
+     * @param askedConf   the command line's --conf settings, only to warn about those a running Spark ignores
      */
-    static JobSession joinOrCreate(SparkSession.Builder builder, String askedMaster) {
+    static JobSession joinOrCreate(SparkSession.Builder builder, String askedMaster,
+            java.util.Map<String, String> askedConf) {
         java.util.Optional<SparkSession> running = running();
         if (running.isPresent()) {
             String master = running.get().sparkContext().master();
             if (askedMaster != null && !askedMaster.equals(master)) {
                 LOG.warn("Spark already runs in this JVM on {}; the job runs there, not on --master {}", master,
                         askedMaster);
+            }
+            for (String key : askedConf.keySet()) {
+                if (!running.get().conf().isModifiable(key)) {
+                    LOG.warn("--conf {} applies only when Spark starts; this job joins the Spark already running "
+                            + "in this JVM, which keeps its own value", key);
+                }
             }
             return new JobSession(builder.getOrCreate(), false); // applies the job's runtime SQL settings
         }

@@ -56,7 +56,7 @@ public final class SparkOptions {
                     .config("spark.ui.enabled", Boolean.toString(ui));
         }
         conf.forEach(builder::config); // the user's --conf has the last word
-        return JobSession.joinOrCreate(builder, master);
+        return JobSession.joinOrCreate(builder, master, conf);
     }
 
     /**

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.plt.jobs.SharedSpark;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -20,6 +21,7 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -29,6 +31,11 @@ import org.junit.jupiter.api.io.TempDir;
  * classpath) read a text file from it.
  */
 class MiniHdfsIT {
+    @BeforeEach
+    void ownSpark() {
+        SharedSpark.stop(); // the jobs here start Spark with their own settings (HDFS, warehouse, master)
+    }
+
     @TempDir
     static Path dir;
     static MiniHdfs hdfs;

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.plt.jobs.SharedSpark;
 import dev.plt.jobs.cli.PltCli;
 import dev.plt.model.checkpoint.RandomCheckpoint;
 import java.io.IOException;
@@ -16,6 +17,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -25,6 +27,11 @@ import org.junit.jupiter.api.io.TempDir;
  * evaluation on local[2], and each executor JVM loaded the model once for all its tasks.
  */
 class StandaloneClusterEvaluateIT {
+    @BeforeEach
+    void ownSpark() {
+        SharedSpark.stop(); // the jobs here start Spark with their own settings (HDFS, warehouse, master)
+    }
+
     private static final ObjectMapper JSON = new ObjectMapper();
 
     @TempDir

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.plt.jobs.SharedSpark;
 import dev.plt.jobs.cli.PltCli;
 import dev.plt.jobs.output.OutputRows;
 import dev.plt.model.checkpoint.RandomCheckpoint;
@@ -19,6 +20,7 @@ import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -30,6 +32,11 @@ import org.junit.jupiter.api.io.TempDir;
  * clean run on local[2]: the same row ids, nothing lost or duplicated, the same generations.
  */
 class StandaloneClusterExecutorLossIT {
+    @BeforeEach
+    void ownSpark() {
+        SharedSpark.stop(); // the jobs here start Spark with their own settings (HDFS, warehouse, master)
+    }
+
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final int PARTITIONS = 16;
 

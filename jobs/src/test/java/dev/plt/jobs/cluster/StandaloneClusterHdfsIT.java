@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.plt.jobs.SharedSpark;
 import dev.plt.jobs.cli.PltCli;
 import dev.plt.jobs.output.OutputLocation;
 import dev.plt.jobs.output.OutputRows;
@@ -32,6 +33,7 @@ import java.util.stream.Stream;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -43,6 +45,11 @@ import org.junit.jupiter.api.io.TempDir;
  * writing a catalog table whose warehouse is on the HDFS, read back through a new Spark session.
  */
 class StandaloneClusterHdfsIT {
+    @BeforeEach
+    void ownSpark() {
+        SharedSpark.stop(); // the jobs here start Spark with their own settings (HDFS, warehouse, master)
+    }
+
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final int ROWS = 40;
     /** The settings every run here shares: they, and the model, decide every value of every row. */

@@ -1,0 +1,69 @@
+#!/usr/bin/env python3
+"""Tables and learning curves of issue 16's experiment, from docs/results/chase/*.json (written by
+scripts/chase-experiment.sh). Prints the markdown tables of docs/RESULTS.md and writes docs/chase-curves.svg.
+Run from the repository root: python3 scripts/chase-results.py"""
+import glob, json, math, os, statistics
+
+RESULTS = 'docs/results/chase'
+SVG = 'docs/chase-curves.svg'
+FAMILIES = ['nonloop', 'loop2', 'plt2-kvshare', 'plt2', 'plt2-hiddengate', 'plt3', 'loop3']
+NAMES = {'nonloop': 'non-loop', 'loop2': 'vanilla loop-2', 'plt2-kvshare': 'PLT-2 KV-share only',
+         'plt2': 'PLT-2 (query gate)', 'plt2-hiddengate': 'PLT-2 (hidden-state gate)', 'plt3': 'PLT-3',
+         'loop3': 'vanilla loop-3'}
+COLORS = {'nonloop': '#777777', 'loop2': '#1f77b4', 'plt2-kvshare': '#ff7f0e', 'plt2': '#2ca02c',
+          'plt2-hiddengate': '#9467bd', 'plt3': '#d62728', 'loop3': '#17becf'}
+
+runs = [json.load(open(f)) for f in sorted(glob.glob(os.path.join(RESULTS, 'chase-*.json')))]
+
+def mean_se(values):
+    if len(values) == 1:
+        return f'{values[0]:.3f}'
+    return f'{statistics.mean(values):.3f} ± {statistics.stdev(values) / math.sqrt(len(values)):.3f}'
+
+for order in ('qh', 'hq'):
+    rows = [r for r in runs if r['order'] == order]
+    if not rows:
+        continue
+    print(f'\n| order `{order}` | seeds | parameters | hop 1 | hop 2 | 2-hop by seed | s/step (by seed) |')
+    print('|---|---|---|---|---|---|---|')
+    for family in FAMILIES:
+        fr = sorted((r for r in rows if r['family'] == family), key=lambda r: r['seed'])
+        if not fr:
+            continue
+        print(f"| {NAMES[family]} | {','.join(str(r['seed']) for r in fr)} | {fr[0]['parameters']:,} | "
+              f"{mean_se([r['engine']['acc_hop_1'] for r in fr])} | {mean_se([r['engine']['acc_hop_2'] for r in fr])} | "
+              f"{' / '.join('%.3f' % r['engine']['acc_hop_2'] for r in fr)} | "
+              f"{' / '.join('%.3f' % r['seconds_per_step'] for r in fr)} |")
+
+# Learning curves: held-out 2-hop accuracy against steps, one line per run, one panel per order.
+orders = [o for o in ('qh', 'hq') if any(r['order'] == o for r in runs)]
+W, H, PAD = 420, 260, 45
+svg = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{W * len(orders) + 270}" height="{H + 30}" '
+       f'font-family="sans-serif" font-size="11">']
+for p, order in enumerate(orders):
+    x0 = p * W
+    steps = max(c['step'] for r in runs if r['order'] == order for c in r['curve'])
+    sx = lambda s: x0 + PAD + (W - PAD - 15) * s / steps
+    sy = lambda a: 15 + (H - PAD) * (1 - a)
+    svg.append(f'<text x="{x0 + W / 2}" y="12" text-anchor="middle">order {order}: held-out 2-hop accuracy</text>')
+    svg.append(f'<line x1="{sx(0)}" y1="{sy(0)}" x2="{sx(steps)}" y2="{sy(0)}" stroke="black"/>')
+    svg.append(f'<line x1="{sx(0)}" y1="{sy(0)}" x2="{sx(0)}" y2="{sy(1)}" stroke="black"/>')
+    for a in (0, 0.25, 0.5, 0.75, 1):
+        svg.append(f'<text x="{sx(0) - 5}" y="{sy(a) + 4}" text-anchor="end">{a:.2f}</text>')
+        svg.append(f'<line x1="{sx(0)}" y1="{sy(a)}" x2="{sx(steps)}" y2="{sy(a)}" stroke="#ddd"/>')
+    for s in range(0, steps + 1, 1000):
+        svg.append(f'<text x="{sx(s)}" y="{sy(0) + 14}" text-anchor="middle">{s}</text>')
+    svg.append(f'<text x="{sx(steps / 2)}" y="{sy(0) + 28}" text-anchor="middle">training step</text>')
+    for r in (r for r in runs if r['order'] == order):
+        pts = ' '.join(f"{sx(c['step']):.1f},{sy(c['accuracy']['hop_2']):.1f}" for c in r['curve'])
+        dash = '' if r['seed'] == 1 else ' stroke-dasharray="4,3"'
+        svg.append(f'<polyline points="{pts}" fill="none" stroke="{COLORS[r["family"]]}" stroke-width="1.6"{dash}/>')
+legend_x = W * len(orders) + 10
+for i, family in enumerate(f for f in FAMILIES if any(r['family'] == f for r in runs)):
+    y = 30 + 16 * i
+    svg.append(f'<line x1="{legend_x}" y1="{y}" x2="{legend_x + 20}" y2="{y}" stroke="{COLORS[family]}" stroke-width="2"/>')
+    svg.append(f'<text x="{legend_x + 25}" y="{y + 4}">{NAMES[family]}</text>')
+svg.append(f'<text x="{legend_x}" y="{40 + 16 * len(FAMILIES)}">solid: seed 1; dashed: other seeds</text>')
+svg.append('</svg>')
+open(SVG, 'w').write('\n'.join(svg) + '\n')
+print(f'\n(wrote {SVG})')
