@@ -181,7 +181,7 @@ public abstract class BatchJobCommand implements Callable<Integer> {
         OutputGuard.Plan plan = OutputGuard.check(out, protect, overwrite, resume, "--resume to complete it, ");
         boolean resuming = plan == OutputGuard.Plan.RESUME;
         if (resuming) {
-            checkResumableSettings(out, manifest);
+            RunManifest.requireSameSettings(out, output, manifest, "score/generate");
         }
         try (OutputLock lock = OutputLock.acquire(out, "plt " + name())) {
             StagedOutput staged = StagedOutput.begin(out, plan);
@@ -298,19 +298,6 @@ public abstract class BatchJobCommand implements Callable<Integer> {
             transformer.setInputCol(textColumn);
         }
         return transformer;
-    }
-
-    /** Refuses, in one line, to resume into an output written with other settings or another model. */
-    private void checkResumableSettings(OutputLocation out, RunManifest now) {
-        RunManifest committed = RunManifest.read(out).orElseThrow(() -> new IllegalArgumentException(
-                "--resume: " + output + " has no " + RunManifest.FILE + " (it was not written by plt score/generate); "
-                        + "use --overwrite or another --output"));
-        List<String> differences = now.differences(committed);
-        if (!differences.isEmpty()) {
-            throw new IllegalArgumentException("--resume: " + output + " was written with other settings ("
-                    + String.join("; ", differences) + "); rerun with the same settings and model, or use --overwrite "
-                    + "or another --output");
-        }
     }
 
     /** Refuses, in one line, to resume into an output computed from another input or an input that changed. */

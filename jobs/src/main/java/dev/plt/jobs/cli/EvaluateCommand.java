@@ -308,15 +308,7 @@ public final class EvaluateCommand implements Callable<Integer> {
 
     /** Refuses, in one line and before touching anything, to resume an output of other settings or data. */
     private void checkResumable(OutputLocation out, RunManifest now, InputFingerprint input) {
-        RunManifest committed = RunManifest.read(out).orElseThrow(() -> new IllegalArgumentException(
-                "--resume: " + output + " has no " + RunManifest.FILE + " (plt evaluate did not write it); use "
-                        + "--overwrite or another --output"));
-        List<String> differences = now.differences(committed);
-        if (!differences.isEmpty()) {
-            throw new IllegalArgumentException("--resume: " + output + " was written with other settings ("
-                    + String.join("; ", differences) + "); rerun with the same settings and model, or use --overwrite "
-                    + "or another --output");
-        }
+        RunManifest.requireSameSettings(out, output, now, "evaluate");
         InputFingerprint before = RunManifest.input(out).orElseThrow(() -> new IllegalArgumentException(
                 "--resume: " + output + " does not record which task data it was computed from (an older plt wrote "
                         + "it); use --overwrite or another --output"));

@@ -96,6 +96,21 @@ public record RunManifest(SortedMap<String, String> settings) {
         return out;
     }
 
+    /**
+     * Refuses, in one line and before anything is touched, to resume into {@code dir} ({@code output} as the
+     * user named it) unless its run record was written by plt {@code job} with the settings of {@code now}.
+     */
+    public static void requireSameSettings(OutputLocation dir, String output, RunManifest now, String job) {
+        RunManifest committed = read(dir).orElseThrow(() -> new IllegalArgumentException("--resume: " + output
+                + " has no " + FILE + " (it was not written by plt " + job + "); use --overwrite or another --output"));
+        List<String> differences = now.differences(committed);
+        if (!differences.isEmpty()) {
+            throw new IllegalArgumentException("--resume: " + output + " was written with other settings ("
+                    + String.join("; ", differences) + "); rerun with the same settings and model, or use --overwrite "
+                    + "or another --output");
+        }
+    }
+
     /** The manifest of an output directory, if it has one. */
     public static Optional<RunManifest> read(OutputLocation dir) {
         return readRaw(dir).map(root -> {

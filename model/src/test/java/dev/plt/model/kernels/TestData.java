@@ -10,12 +10,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Random inputs, a double-precision reference and tolerance checks shared by the kernel tests. */
-final class TestData {
+public final class TestData {
     private TestData() {
     }
 
     /** Uniform in [-1, 1). */
-    static float[] randomFloats(Random random, int n) {
+    public static float[] randomFloats(Random random, int n) {
         float[] a = new float[n];
         for (int i = 0; i < n; i++) {
             a[i] = random.nextFloat() * 2 - 1;
@@ -23,7 +23,7 @@ final class TestData {
         return a;
     }
 
-    static Matrix randomMatrix(Random random, boolean bf16, int rows, int cols) {
+    public static Matrix randomMatrix(Random random, boolean bf16, int rows, int cols) {
         float[] data = randomFloats(random, rows * cols);
         if (!bf16) {
             return new F32Matrix(data, rows, cols);

@@ -1,9 +1,8 @@
 package dev.plt.model.kernels.gemm;
 
-import dev.plt.model.kernels.pool.EnginePool;
+import dev.plt.model.kernels.TestData;
 import dev.plt.model.kernels.VectorKernels;
-import dev.plt.model.tensor.Bf16Matrix;
-import dev.plt.model.tensor.F32Matrix;
+import dev.plt.model.kernels.pool.EnginePool;
 import dev.plt.model.tensor.Matrix;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -53,8 +52,8 @@ class PackedGemmTest {
                 int rows = shape[0];
                 int outFeatures = shape[1];
                 int cols = shape[2];
-                Matrix w = randomMatrix(random, bf16, outFeatures, cols);
-                float[] x = randomFloats(random, rows * cols);
+                Matrix w = TestData.randomMatrix(random, bf16, outFeatures, cols);
+                float[] x = TestData.randomFloats(random, rows * cols);
                 float[] out = new float[rows * outFeatures];
                 java.util.Arrays.fill(out, Float.NaN); // every element must be written
                 gemm.matmul(w, x, rows, out);
@@ -118,25 +117,5 @@ class PackedGemmTest {
             abs += Math.abs(term);
         }
         return new double[] {sum, abs};
-    }
-
-    static float[] randomFloats(Random random, int n) {
-        float[] a = new float[n];
-        for (int i = 0; i < n; i++) {
-            a[i] = random.nextFloat() * 2 - 1;
-        }
-        return a;
-    }
-
-    static Matrix randomMatrix(Random random, boolean bf16, int rows, int cols) {
-        float[] data = randomFloats(random, rows * cols);
-        if (!bf16) {
-            return new F32Matrix(data, rows, cols);
-        }
-        short[] bits = new short[data.length];
-        for (int i = 0; i < data.length; i++) {
-            bits[i] = Bf16Matrix.fromFloat(data[i]);
-        }
-        return new Bf16Matrix(bits, rows, cols);
     }
 }
