@@ -1,8 +1,11 @@
 package dev.plt.jobs.spark;
 
+import java.util.Map;
+import java.util.Optional;
 import org.apache.spark.sql.SparkSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import scala.jdk.javaapi.OptionConverters;
 
 /**
  * The Spark session a job runs in, and whether the job owns it. A job started on its own (bin/plt,
@@ -24,9 +27,9 @@ public final class JobSession implements AutoCloseable {
     }
 
     /** The running session of this JVM, if one is running. */
-    static java.util.Optional<SparkSession> running() {
-        java.util.Optional<SparkSession> active = scala.jdk.javaapi.OptionConverters.toJava(SparkSession.getActiveSession())
-                .or(() -> scala.jdk.javaapi.OptionConverters.toJava(SparkSession.getDefaultSession()));
+    static Optional<SparkSession> running() {
+        Optional<SparkSession> active = OptionConverters.toJava(SparkSession.getActiveSession())
+                .or(() -> OptionConverters.toJava(SparkSession.getDefaultSession()));
         return active.filter(s -> !s.sparkContext().isStopped());
     }
 
@@ -38,8 +41,8 @@ public final class JobSession implements AutoCloseable {
      * @param askedConf   the command line's --conf settings, only to warn about those a running Spark ignores
      */
     static JobSession joinOrCreate(SparkSession.Builder builder, String askedMaster,
-            java.util.Map<String, String> askedConf) {
-        java.util.Optional<SparkSession> running = running();
+            Map<String, String> askedConf) {
+        Optional<SparkSession> running = running();
         if (running.isPresent()) {
             String master = running.get().sparkContext().master();
             if (askedMaster != null && !askedMaster.equals(master)) {
