@@ -34,14 +34,23 @@ plan() {
   for f in plt2-hiddengate plt3 loop3; do echo "chase qh $f 1"; done
   for s in 1 2; do for f in nonloop loop2 plt2; do echo "chase hq $f $s"; done; done
   for s in 1 2; do for f in nonloop loop2 plt2-kvshare plt2 plt3; do echo "lm - $f $s"; done; done
+  # Does PLT-2 catch up with vanilla loop-2 on order hq given more steps? (FAMILY:STEPS trains STEPS steps.)
+  for s in 1 2; do echo "chase hq plt2:9000 $s"; done
 }
 
+# A family may carry a step count, FAMILY:STEPS (the family's conf with training.steps=STEPS): its runs are
+# named FAMILY-STEPSsteps, so they never mix with the plan's runs of the conf's own length.
+family_of() { echo "${1%%:*}"; }
+steps_of() { [[ "$1" == *:* ]] && echo "${1##*:}" || true; }
+run_label() { local steps; steps="$(steps_of "$1")"; echo "$(family_of "$1")${steps:+-${steps}steps}"; }
+
 run_name() {  # task order family seed
-  if [[ "$1" == chase ]]; then echo "chase-$2-$3-s$4"; else echo "lm-$3-s$4"; fi
+  if [[ "$1" == chase ]]; then echo "chase-$2-$(run_label "$3")-s$4"; else echo "lm-$(run_label "$3")-s$4"; fi
 }
 
 conf_of() {  # task family
-  if [[ "$1" == chase ]]; then echo "trainer/conf/chase/$2.yaml"; else echo "trainer/conf/shakespeare-families/$2.yaml"; fi
+  if [[ "$1" == chase ]]; then echo "trainer/conf/chase/$(family_of "$2").yaml"; else
+    echo "trainer/conf/shakespeare-families/$(family_of "$2").yaml"; fi
 }
 
 train() {  # task order family seed
@@ -51,6 +60,7 @@ train() {  # task order family seed
   conf="$(conf_of "$1" "$3")"
   local sets=(--set "training.seed=$4" --set "output=$dir")
   [[ "$1" == chase ]] && sets+=(--set "data.chase.order=$2")
+  [[ -n "$(steps_of "$3")" ]] && sets+=(--set "training.steps=$(steps_of "$3")")
   if [[ ! -f "$dir/train_result.json" || ! -f "$dir/model.safetensors" ]]; then
     echo "$(date -u +%H:%M:%S) train $name: bin/plt-train --conf $conf ${sets[*]}"
     bin/plt-train --conf "$conf" "${sets[@]}" > "$out/$name.train.log" 2>&1
@@ -79,7 +89,7 @@ record() {  # task order family seed evaluate-command: writes docs/results/chase
   local name dir
   name="$(run_name "$1" "$2" "$3" "$4")"
   dir="$out/$name"
-  jq -n --arg run "$name" --arg task "$1" --arg order "$2" --arg family "$3" --argjson seed "$4" \
+  jq -n --arg run "$name" --arg task "$1" --arg order "$2" --arg family "$(family_of "$3")" --argjson seed "$4" \
     --arg conf "$(conf_of "$1" "$3")" --arg commit "$(git rev-parse --short HEAD)" --arg evaluate "$5" \
     --slurpfile train "$dir/train_result.json" --slurpfile metrics "$out/eval-$name/metrics.json" \
     --slurpfile curve "$dir/curve.jsonl" '

@@ -33,11 +33,11 @@ for order in ('qh', 'hq'):
         continue
     print(f'\n| order `{order}` | seeds | parameters | hop 1 | hop 2 | 2-hop by seed | s/step (by seed) |')
     print('|---|---|---|---|---|---|---|')
-    for family in FAMILIES:
-        fr = sorted((r for r in rows if r['family'] == family), key=lambda r: r['seed'])
-        if not fr:
-            continue
-        print(f"| {NAMES[family]} | {','.join(str(r['seed']) for r in fr)} | {fr[0]['parameters']:,} | "
+    plan_steps = min(r['steps'] for r in rows)  # the confs' own length; longer runs get rows of their own
+    for family, steps in sorted({(r['family'], r['steps']) for r in rows}, key=lambda fs: (FAMILIES.index(fs[0]), fs[1])):
+        fr = sorted((r for r in rows if r['family'] == family and r['steps'] == steps), key=lambda r: r['seed'])
+        label = NAMES[family] + ('' if steps == plan_steps else f', {steps:,} steps')
+        print(f"| {label} | {','.join(str(r['seed']) for r in fr)} | {fr[0]['parameters']:,} | "
               f"{mean_se([r['engine']['acc_hop_1'] for r in fr])} | {mean_se([r['engine']['acc_hop_2'] for r in fr])} | "
               f"{' / '.join('%.3f' % r['engine']['acc_hop_2'] for r in fr)} | "
               f"{' / '.join('%.3f' % r['seconds_per_step'] for r in fr)} |")
