@@ -29,7 +29,8 @@ import jdk.incubator.vector.VectorSpecies;
  * the calling thread (on a shared machine a thread's CPU time mostly leaves out the time others hold the core);
  * with more, per wall-clock second. Not a test; run it as
  * {@code java --add-modules jdk.incubator.vector -cp model/target/classes:model/target/test-classes
- * dev.plt.model.kernels.jmh.DecodeMatVecBandwidth BITS f32|bf16 ROWS THREADS PASSES}.
+ * dev.plt.model.kernels.jmh.DecodeMatVecBandwidth BITS f32|bf16 ROWS THREADS PASSES}; {@code -Dverbose=true} prints
+ * every pass (the JIT can change a kernel's speed 2x between passes when it recompiles it).
  */
 public final class DecodeMatVecBandwidth {
     private static final int HIDDEN = 768;
