@@ -54,7 +54,7 @@ public final class PltModel implements AutoCloseable {
     public static PltModel load(Path directory, EngineOptions options) {
         long start = System.nanoTime();
         ModelConfig config = ConfigLoader.load(directory);
-        ModelWeights weights = WeightLoader.load(directory, config, options.widenBf16());
+        ModelWeights weights = WeightLoader.load(directory, config, options.weights());
         PltTokenizer tokenizer = tokenizer(directory, config);
         EnginePool pool = new EnginePool(options.threads());
         ForwardPath path;

@@ -4,6 +4,7 @@ import dev.plt.model.kernels.gemm.PackedGemm;
 import dev.plt.model.kernels.pool.EnginePool;
 import dev.plt.model.tensor.Bf16Matrix;
 import dev.plt.model.tensor.F32Matrix;
+import dev.plt.model.tensor.Int8Matrix;
 import dev.plt.model.tensor.Matrix;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorShape;
@@ -124,6 +125,8 @@ public final class VectorKernels implements Kernels {
             body = (o0, o1) -> loops.matmulF32(f.data(), f.cols(), f.rows(), x, rows, out, o0, o1);
         } else if (w instanceof Bf16Matrix b) {
             body = (o0, o1) -> loops.matmulBf16(b.data(), b.cols(), b.rows(), x, rows, out, o0, o1);
+        } else if (w instanceof Int8Matrix q) {
+            body = (o0, o1) -> loops.matmulInt8(q.data(), q.scales(), q.cols(), q.rows(), x, rows, out, o0, o1);
         } else {
             throw new IllegalArgumentException("Unsupported matrix type " + w.getClass().getName());
         }

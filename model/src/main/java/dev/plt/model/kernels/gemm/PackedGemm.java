@@ -3,6 +3,7 @@ package dev.plt.model.kernels.gemm;
 import dev.plt.model.kernels.pool.EnginePool;
 import dev.plt.model.tensor.Bf16Matrix;
 import dev.plt.model.tensor.F32Matrix;
+import dev.plt.model.tensor.Int8Matrix;
 import dev.plt.model.tensor.Matrix;
 
 /**
@@ -48,6 +49,8 @@ public final class PackedGemm {
     /** Per-thread packing buffers, grown on demand: one matmul's activations, one thread's weight block. */
     private final ThreadLocal<float[]> activationBuffer = new ThreadLocal<>();
     private final ThreadLocal<float[]> weightBuffer = new ThreadLocal<>();
+    /** Per-thread rows of an int8 block dequantized to f32 before packing (see {@link #packInt8}). */
+    private final ThreadLocal<float[]> dequantizedBuffer = new ThreadLocal<>();
 
     /**
      * @param pool the engine's pool (null: the calling thread alone)
@@ -115,6 +118,8 @@ public final class PackedGemm {
             kernel.packWeightsF32(f.data(), f.cols(), o0, count, chunks, packedW);
         } else if (w instanceof Bf16Matrix b) {
             kernel.packWeightsBf16(b.data(), b.cols(), o0, count, chunks, packedW);
+        } else if (w instanceof Int8Matrix q) {
+            packInt8(q, o0, count, chunks, packedW);
         } else {
             throw new IllegalArgumentException("Unsupported matrix type " + w.getClass().getName());
         }
@@ -128,6 +133,24 @@ public final class PackedGemm {
                 store(w, x, rows, out, chunks * lanes, s * MR, p * NR, sums);
             }
         }
+    }
+
+    /**
+     * Int8 weight rows {@code [o0, o0 + count)} dequantized ({@link Int8Matrix#dequantize}, the values the
+     * mat-vec multiplies) into a per-thread buffer, then packed as f32: the panels hold the same floats as the
+     * dequantized matrix's, so every element is the mat-vec's, bitwise. The extra pass costs one read and write
+     * of the block per call, small against the {@code rows / NR} passes of the tiles over it.
+     */
+    private void packInt8(Int8Matrix q, int o0, int count, int chunks, float[] packedW) {
+        int cols = q.cols();
+        float[] rows = buffer(dequantizedBuffer, Math.max(1, count * cols));
+        byte[] data = q.data();
+        float[] scales = q.scales();
+        int from = o0 * cols;
+        for (int i = 0; i < count * cols; i++) {
+            rows[i] = Int8Matrix.dequantize(data, scales, from + i);
+        }
+        kernel.packWeightsF32(rows, cols, 0, count, chunks, packedW);
     }
 
     /** A tile's sums plus each element's scalar tail (input columns from {@code bound}), into {@code out}. */
@@ -154,6 +177,10 @@ public final class PackedGemm {
             float[] wd = f.data();
             for (int i = from; i < n; i++) {
                 sum = Math.fma(wd[wOff + i], x[xOff + i], sum);
+            }
+        } else if (w instanceof Int8Matrix q) { // no tail in practice: rows are whole 32-column blocks
+            for (int i = from; i < n; i++) {
+                sum = Math.fma(Int8Matrix.dequantize(q.data(), q.scales(), wOff + i), x[xOff + i], sum);
             }
         } else {
             short[] wd = ((Bf16Matrix) w).data();
