@@ -74,6 +74,9 @@ public final class ModelOptions {
             throw new IllegalArgumentException("--backend must be one of " + String.join(", ", KernelBackends.OPTIONS)
                     + ", cuda or cuda:N, got '" + backend + "'");
         }
+        if (weights() == WeightFormat.INT8 && b.startsWith("cuda")) {
+            throw new IllegalArgumentException("--weights int8 runs on the CPU backends only, not --backend " + backend);
+        }
     }
 
     public EngineOptions engineOptions() {
