@@ -49,8 +49,6 @@ public final class PackedGemm {
     /** Per-thread packing buffers, grown on demand: one matmul's activations, one thread's weight block. */
     private final ThreadLocal<float[]> activationBuffer = new ThreadLocal<>();
     private final ThreadLocal<float[]> weightBuffer = new ThreadLocal<>();
-    /** Per-thread rows of an int8 block dequantized to f32 before packing (see {@link #packInt8}). */
-    private final ThreadLocal<float[]> dequantizedBuffer = new ThreadLocal<>();
 
     /**
      * @param pool the engine's pool (null: the calling thread alone)
@@ -119,7 +117,7 @@ public final class PackedGemm {
         } else if (w instanceof Bf16Matrix b) {
             kernel.packWeightsBf16(b.data(), b.cols(), o0, count, chunks, packedW);
         } else if (w instanceof Int8Matrix q) {
-            packInt8(q, o0, count, chunks, packedW);
+            kernel.packWeightsInt8(q.data(), q.scales(), q.cols(), o0, count, chunks, packedW);
         } else {
             throw new IllegalArgumentException("Unsupported matrix type " + w.getClass().getName());
         }
@@ -133,24 +131,6 @@ public final class PackedGemm {
                 store(w, x, rows, out, chunks * lanes, s * MR, p * NR, sums);
             }
         }
-    }
-
-    /**
-     * Int8 weight rows {@code [o0, o0 + count)} dequantized ({@link Int8Matrix#dequantize}, the values the
-     * mat-vec multiplies) into a per-thread buffer, then packed as f32: the panels hold the same floats as the
-     * dequantized matrix's, so every element is the mat-vec's, bitwise. The extra pass costs one read and write
-     * of the block per call, small against the {@code rows / NR} passes of the tiles over it.
-     */
-    private void packInt8(Int8Matrix q, int o0, int count, int chunks, float[] packedW) {
-        int cols = q.cols();
-        float[] rows = buffer(dequantizedBuffer, Math.max(1, count * cols));
-        byte[] data = q.data();
-        float[] scales = q.scales();
-        int from = o0 * cols;
-        for (int i = 0; i < count * cols; i++) {
-            rows[i] = Int8Matrix.dequantize(data, scales, from + i);
-        }
-        kernel.packWeightsF32(rows, cols, 0, count, chunks, packedW);
     }
 
     /** A tile's sums plus each element's scalar tail (input columns from {@code bound}), into {@code out}. */
