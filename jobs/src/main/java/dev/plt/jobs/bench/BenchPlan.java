@@ -2,7 +2,6 @@ package dev.plt.jobs.bench;
 
 import dev.plt.model.bench.BenchShape;
 import dev.plt.model.bench.BenchVariant;
-import dev.plt.model.io.DType;
 import dev.plt.model.kernels.KernelBackends;
 import java.nio.file.Path;
 import java.util.List;
@@ -12,7 +11,7 @@ import java.util.List;
  *
  * @param home the installation ({@code -Dplt.home}, set by bin/plt): where bin/plt-peer is looked for
  */
-public record BenchPlan(BenchShape shape, List<DType> dtypes, List<Integer> batches, List<BenchVariant> variants,
+public record BenchPlan(BenchShape shape, List<EngineDtype> dtypes, List<Integer> batches, List<BenchVariant> variants,
         int steps, int warmupSteps, int decodePromptTokens, int prefillTokens, int kvEngineTokens, int kvFilledTokens,
         long bandwidthBytes, int threads, String backend, boolean quick, boolean peer, boolean spark, int sparkRows,
         int sparkTokensPerRow, Path output, Path cacheDir, Path home) {
@@ -27,8 +26,6 @@ public record BenchPlan(BenchShape shape, List<DType> dtypes, List<Integer> batc
         require(KernelBackends.OPTIONS.contains(backend),
                 "--backend must be one of " + String.join(", ", KernelBackends.OPTIONS) + ", got '" + backend + "'");
         require(sparkRows >= 1, "--spark-rows must be >= 1, got " + sparkRows);
-        require(dtypes.stream().allMatch(t -> t == DType.F32 || t == DType.BF16),
-                "--dtypes takes f32 and bf16 (f16 weights are widened to f32 at load), got " + dtypes);
         require(dtypes.stream().distinct().count() == dtypes.size()
                 && variants.stream().distinct().count() == variants.size()
                 && batches.stream().distinct().count() == batches.size(),
@@ -42,7 +39,7 @@ public record BenchPlan(BenchShape shape, List<DType> dtypes, List<Integer> batc
     }
 
     /** The dtype whose models the KV figures come from (KV is kept in f32 whatever the weights' dtype). */
-    public DType kvDtype() {
+    public EngineDtype kvDtype() {
         return dtypes.get(0);
     }
 }

@@ -9,7 +9,6 @@ import dev.plt.model.bench.StreamBandwidth;
 import dev.plt.model.engine.ForwardPath;
 import dev.plt.model.inference.EngineOptions;
 import dev.plt.model.inference.PltModel;
-import dev.plt.model.io.DType;
 import dev.plt.model.kernels.pool.EnginePool;
 import dev.plt.model.weights.LayerWeights;
 import dev.plt.model.weights.ModelWeights;
@@ -63,11 +62,11 @@ public final class BenchRun {
                 bandwidth.gbPerSecond(), bandwidth.bestGbPerSecond(), bandwidth.method(), bandwidth.threads(),
                 bandwidth.bytes() >> 20));
 
-        Map<DType, Map<BenchVariant, Path>> dirs = measureEveryModel(bandwidth);
+        Map<EngineDtype, Map<BenchVariant, Path>> dirs = measureEveryModel(bandwidth);
 
         List<String> dtypeNames = names(plan.dtypes());
         List<BenchReport.Ratio> ratios = Ratios.of(decode, dtypeNames, plan.batches());
-        BenchReport.Peer peer = peer(dirs.getOrDefault(DType.F32, Map.of()));
+        BenchReport.Peer peer = peer(dirs.getOrDefault(EngineDtype.F32, Map.of()));
         BenchReport.Spark spark = plan.spark() ? spark(dirs) : null;
         BenchReport.Settings settings = new BenchReport.Settings(plan.quick(), dtypeNames, plan.batches(),
                 plan.variants().stream().map(BenchVariant::id).toList(), plan.steps(), plan.warmupSteps(),
@@ -82,15 +81,15 @@ public final class BenchRun {
     }
 
     /** Every dtype and variant in turn, one model loaded at a time; returns the model directories. */
-    private Map<DType, Map<BenchVariant, Path>> measureEveryModel(StreamBandwidth.Result bandwidth) {
+    private Map<EngineDtype, Map<BenchVariant, Path>> measureEveryModel(StreamBandwidth.Result bandwidth) {
         BenchModels models = new BenchModels(plan.cacheDir(), plan.shape(), progress);
-        Map<DType, Map<BenchVariant, Path>> dirs = new LinkedHashMap<>();
+        Map<EngineDtype, Map<BenchVariant, Path>> dirs = new LinkedHashMap<>();
         int done = 0;
         int total = plan.dtypes().size() * plan.variants().size();
-        for (DType dtype : plan.dtypes()) {
+        for (EngineDtype dtype : plan.dtypes()) {
             boolean firstOfDtype = true;
             for (BenchVariant variant : plan.variants()) {
-                Path dir = models.variantDir(dtype, variant);
+                Path dir = models.variantDir(dtype.checkpoint(), variant);
                 dirs.computeIfAbsent(dtype, d -> new LinkedHashMap<>()).put(variant, dir);
                 progress.accept(String.format("[%d/%d] %s %s", ++done, total, name(dtype), variant.id()));
                 measure(dir, dtype, variant, firstOfDtype, bandwidth);
@@ -100,8 +99,9 @@ public final class BenchRun {
         return dirs;
     }
 
-    private void measure(Path dir, DType dtype, BenchVariant variant, boolean warmJit, StreamBandwidth.Result bandwidth) {
-        EngineOptions options = EngineOptions.defaults().withThreads(plan.threads()).withBackend(plan.backend());
+    private void measure(Path dir, EngineDtype dtype, BenchVariant variant, boolean warmJit, StreamBandwidth.Result bandwidth) {
+        EngineOptions options = EngineOptions.defaults().withThreads(plan.threads()).withBackend(plan.backend())
+                .withWeights(dtype.weights());
         try (PltModel model = PltModel.load(dir, options)) {
             kernelBackend = model.backendName();
             ForwardPath path = model.path();
@@ -143,7 +143,7 @@ public final class BenchRun {
     }
 
     /** Weight bytes a batch-1 step streams: every pass reads every layer; the LM head is read once. */
-    private static BenchReport.Roofline roofline(BenchVariant variant, DType dtype, ModelWeights weights, double ms,
+    private static BenchReport.Roofline roofline(BenchVariant variant, EngineDtype dtype, ModelWeights weights, double ms,
             StreamBandwidth.Result bandwidth) {
         long layers = weights.layers().stream().mapToLong(LayerWeights::byteSize).sum();
         long bytes = variant.passesPerDecodeStep() * layers + weights.lmHead().byteSize() + 4L * weights.finalNorm().length;
@@ -184,19 +184,19 @@ public final class BenchRun {
         return peer;
     }
 
-    private BenchReport.Spark spark(Map<DType, Map<BenchVariant, Path>> dirs) throws IOException {
-        DType dtype = plan.dtypes().get(0);
+    private BenchReport.Spark spark(Map<EngineDtype, Map<BenchVariant, Path>> dirs) throws IOException {
+        EngineDtype dtype = plan.dtypes().get(0);
         Map<BenchVariant, Path> byVariant = dirs.get(dtype);
         BenchVariant variant = byVariant.containsKey(BenchVariant.PLT_2) ? BenchVariant.PLT_2 : plan.variants().get(0);
         return SparkScoreBench.run(byVariant.get(variant), variant.id(), name(dtype), plan.sparkRows(),
                 plan.sparkTokensPerRow(), plan.output().resolve("spark-work"), progress);
     }
 
-    static String name(DType dtype) {
-        return dtype.name().toLowerCase(Locale.ROOT);
+    static String name(EngineDtype dtype) {
+        return dtype.id();
     }
 
-    private static List<String> names(List<DType> dtypes) {
+    private static List<String> names(List<EngineDtype> dtypes) {
         return dtypes.stream().map(BenchRun::name).toList();
     }
 }

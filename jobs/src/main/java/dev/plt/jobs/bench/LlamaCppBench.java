@@ -30,8 +30,9 @@ import java.util.function.Consumer;
  * once, one after the other), so that a machine busy with other work slows both sides alike; each figure is the
  * median over the rounds. llama.cpp runs {@code plt export-gguf}'s files of the engine's f32 checkpoint through
  * {@code llama-bench} (or, where that is not built yet, {@code llama-speed}, scripts/llama-speed.cpp, which measures
- * the same way with the same options); the engine counterpart of llama.cpp's f16, bf16 and Q8_0 is its bf16 path (the engine has no
- * f16 or 8-bit kernels: f16 weights are widened to f32 at load).
+ * the same way with the same options); the engine counterpart of llama.cpp's f16 and bf16 is its bf16 path (the engine has no
+ * f16 kernels: f16 weights are widened to f32 at load), of Q8_0 its int8 path (the f32 checkpoint quantized at load,
+ * {@code --weights int8}: blocks of 32 weights like Q8_0's, with an f32 rather than f16 scale).
  */
 public final class LlamaCppBench {
     /** The 91M-parameter non-loop shape: d=1024, 8 layers, GQA 16/4 heads of 64, SwiGLU 2816, vocab 512. */
@@ -77,8 +78,8 @@ public final class LlamaCppBench {
         this.progress = progress;
     }
 
-    public static DType engineDtypeFor(GgmlType type) {
-        return type == GgmlType.F32 ? DType.F32 : DType.BF16;
+    public static EngineDtype engineDtypeFor(GgmlType type) {
+        return type == GgmlType.F32 ? EngineDtype.F32 : type == GgmlType.Q8_0 ? EngineDtype.INT8 : EngineDtype.BF16;
     }
 
     public Report run() throws IOException, InterruptedException {
@@ -91,13 +92,12 @@ public final class LlamaCppBench {
         LlamaCppTools tools = found.tools();
         Files.createDirectories(plan.output());
         BenchModels models = new BenchModels(plan.cacheDir(), plan.shape(), progress);
-        Map<DType, Path> engineModels = new LinkedHashMap<>();
+        Map<EngineDtype, Path> engineModels = new LinkedHashMap<>();
         for (GgmlType type : plan.types()) {
-            DType dtype = engineDtypeFor(type);
-            engineModels.computeIfAbsent(dtype, d -> models.variantDir(d, BenchVariant.NON_LOOP));
+            EngineDtype dtype = engineDtypeFor(type);
+            engineModels.computeIfAbsent(dtype, d -> models.variantDir(d.checkpoint(), BenchVariant.NON_LOOP));
         }
-        Path f32 = engineModels.containsKey(DType.F32) ? engineModels.get(DType.F32)
-                : models.variantDir(DType.F32, BenchVariant.NON_LOOP);
+        Path f32 = models.variantDir(DType.F32, BenchVariant.NON_LOOP);
         Map<GgmlType, Path> ggufs = new LinkedHashMap<>();
         for (GgmlType type : plan.types()) {
             Path gguf = plan.cacheDir().resolve(plan.shape().key()).resolve("gguf").resolve(type.ggmlName() + ".gguf");
@@ -108,11 +108,11 @@ public final class LlamaCppBench {
             ggufs.put(type, gguf);
         }
 
-        Map<DType, List<double[]>> engine = new LinkedHashMap<>(); // per round: {decode tok/s, prefill tok/s}
+        Map<EngineDtype, List<double[]>> engine = new LinkedHashMap<>(); // per round: {decode tok/s, prefill tok/s}
         Map<GgmlType, List<double[]>> llama = new LinkedHashMap<>();
         for (int round = 1; round <= plan.rounds(); round++) {
-            for (Map.Entry<DType, Path> e : engineModels.entrySet()) {
-                double[] figures = measureEngine(e.getValue());
+            for (Map.Entry<EngineDtype, Path> e : engineModels.entrySet()) {
+                double[] figures = measureEngine(e.getValue(), e.getKey());
                 engine.computeIfAbsent(e.getKey(), d -> new ArrayList<>()).add(figures);
                 progress.accept(String.format(Locale.ROOT, "round %d/%d engine %s: decode %.1f tokens/s, prefill %.0f tokens/s",
                         round, plan.rounds(), BenchRun.name(e.getKey()), figures[0], figures[1]));
@@ -129,7 +129,7 @@ public final class LlamaCppBench {
         }
         List<Row> rows = new ArrayList<>();
         for (GgmlType type : plan.types()) {
-            DType dtype = engineDtypeFor(type);
+            EngineDtype dtype = engineDtypeFor(type);
             List<Double> llamaDecode = column(llama.get(type), 0);
             List<Double> llamaPrefill = column(llama.get(type), 1);
             List<Double> engineDecode = column(engine.get(dtype), 0);
@@ -148,8 +148,9 @@ public final class LlamaCppBench {
     }
 
     /** {decode tokens/s at batch 1, prefill tokens/s}; the model is loaded for the round and closed after it. */
-    private double[] measureEngine(Path dir) {
-        EngineOptions options = EngineOptions.defaults().withThreads(plan.threads()).withBackend(plan.backend());
+    private double[] measureEngine(Path dir, EngineDtype dtype) {
+        EngineOptions options = EngineOptions.defaults().withThreads(plan.threads()).withBackend(plan.backend())
+                .withWeights(dtype.weights());
         try (PltModel model = PltModel.load(dir, options)) {
             engineBackend = model.backendName();
             PrefillThroughput.measure(model.path(), Math.min(64, plan.prefillTokens()), SEED - 1); // JIT, off the clock

@@ -5,11 +5,11 @@ import dev.plt.jobs.bench.BenchPlan;
 import dev.plt.jobs.bench.BenchReport;
 import dev.plt.jobs.bench.BenchRun;
 import dev.plt.jobs.bench.CheckpointBench;
+import dev.plt.jobs.bench.EngineDtype;
 import dev.plt.jobs.bench.LlamaCppBench;
 import dev.plt.model.bench.BenchShape;
 import dev.plt.model.bench.BenchVariant;
 import dev.plt.model.inference.EngineOptions;
-import dev.plt.model.io.DType;
 import dev.plt.model.io.gguf.GgmlType;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -32,7 +32,8 @@ public final class BenchCommand implements Callable<Integer> {
     boolean quick;
 
     @Option(names = "--dtypes", split = ",", defaultValue = "f32,bf16", paramLabel = "T,...",
-            description = "Weight dtypes: f32, bf16. Default: ${DEFAULT-VALUE}.")
+            description = "Weight dtypes: f32, bf16, int8 (the f32 model quantized at load, --weights int8). "
+                    + "Default: ${DEFAULT-VALUE}.")
     List<String> dtypes;
 
     @Option(names = "--batches", split = ",", defaultValue = "1,8,32", paramLabel = "B,...",
@@ -76,7 +77,7 @@ public final class BenchCommand implements Callable<Integer> {
 
     @Option(names = "--llama-types", split = ",", defaultValue = "f32,bf16,f16,q8_0", paramLabel = "T,...",
             description = "With --peer llama.cpp: the GGUF types llama.cpp runs (f32, f16, bf16, q8_0); the engine runs "
-                    + "f32 next to f32 and bf16 next to the others. Default: ${DEFAULT-VALUE}.")
+                    + "f32 next to f32, int8 next to q8_0 and bf16 next to the others. Default: ${DEFAULT-VALUE}.")
     List<String> llamaTypes;
 
     @Option(names = "--spark", description = "Also score the same rows with the bare engine and with plt score on local[1] and local[2].")
@@ -171,7 +172,7 @@ public final class BenchCommand implements Callable<Integer> {
 
     BenchPlan plan() {
         Path home = Path.of(System.getProperty("plt.home", "."));
-        List<DType> types = dtypes.stream().map(BenchCommand::dtype).toList();
+        List<EngineDtype> types = dtypes.stream().map(t -> EngineDtype.parse(t, "--dtypes")).toList();
         List<BenchVariant> chosen = variants.stream().map(BenchVariant::parse).toList();
         return new BenchPlan(quick ? BenchShape.quick() : BenchShape.full(), types, List.copyOf(batches), chosen,
                 orDefault(steps, quick ? 3 : 12), orDefault(warmupSteps, quick ? 1 : 3), quick ? 8 : 16,
@@ -186,11 +187,4 @@ public final class BenchCommand implements Callable<Integer> {
         return value != null ? value : fallback;
     }
 
-    private static DType dtype(String name) {
-        return switch (name.trim().toLowerCase(Locale.ROOT)) {
-            case "f32", "float32" -> DType.F32;
-            case "bf16", "bfloat16" -> DType.BF16;
-            default -> throw new IllegalArgumentException("--dtypes: unknown dtype '" + name + "' (use f32, bf16)");
-        };
-    }
 }

@@ -23,6 +23,7 @@ import dev.plt.model.config.ModelConfig;
 import dev.plt.model.inference.LengthLimit;
 import dev.plt.model.inference.PltModel;
 import dev.plt.model.tokenizer.PltTokenizer;
+import dev.plt.model.weights.WeightFormat;
 import dev.plt.udfs.batch.ErrorKindCounts;
 import dev.plt.jobs.output.InputFingerprint;
 import dev.plt.jobs.output.ModelFingerprint;
@@ -282,6 +283,9 @@ public final class EvaluateCommand implements Callable<Integer> {
         settings.put("overlong", lengthLimit.overlong().option());
         settings.put("backend", modelOptions.backend());
         settings.put("path", modelOptions.path());
+        if (modelOptions.weights() != WeightFormat.STORED) {
+            settings.put("weights", modelOptions.weights().id()); // absent when stored: older run records still match
+        }
         return new RunManifest(settings);
     }
 
@@ -344,6 +348,9 @@ public final class EvaluateCommand implements Callable<Integer> {
         Map<String, Object> modelArgs = new LinkedHashMap<>();
         modelArgs.put("backend", modelOptions.backend());
         modelArgs.put("path", modelOptions.path());
+        if (modelOptions.weights() != WeightFormat.STORED) {
+            modelArgs.put("weights", modelOptions.weights().id());
+        }
         modelArgs.put("max_length", contextLength);
         modelArgs.put("overlong", lengthLimit.overlong().option());
         Integer endOfText;

@@ -61,6 +61,6 @@ public final class BatchOptions {
         validate();
         Integer threads = model.threads();
         return new EngineSettings(threads == null ? 0 : threads, model.backend(), model.path(), model.prefillChunk(),
-                batchSize, maxBatchTokens, EngineSettings.DEFAULT_SORT_WINDOW, kvBudgetBytes(), limit);
+                batchSize, maxBatchTokens, EngineSettings.DEFAULT_SORT_WINDOW, kvBudgetBytes(), limit, model.weights());
     }
 }

@@ -3,6 +3,7 @@ package dev.plt.jobs.options;
 import dev.plt.model.inference.EngineOptions;
 import dev.plt.model.kernels.KernelBackends;
 import dev.plt.model.inference.PltModel;
+import dev.plt.model.weights.WeightFormat;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
@@ -31,6 +32,17 @@ public final class ModelOptions {
             description = "Positions per prefill pass (bounds memory). Default: ${DEFAULT-VALUE}.")
     int prefillChunk;
 
+    @Option(names = "--weights", defaultValue = "stored", paramLabel = "stored|f32|bf16|int8",
+            description = "How the engine keeps the attention, MLP and LM-head matrices: stored (as the checkpoint "
+                    + "holds them), f32, bf16, or int8 (8-bit, one f32 scale per 32 input features, quantized at "
+                    + "load). Default: ${DEFAULT-VALUE}.")
+    String weights;
+
+    /** The weight format; an unknown one gets a one-line error naming --weights. */
+    public WeightFormat weights() {
+        return WeightFormat.of(weights == null ? "stored" : weights);
+    }
+
     public String backend() {
         return backend;
     }
@@ -53,6 +65,7 @@ public final class ModelOptions {
     public void validate() {
         threads();
         prefillChunk();
+        weights();
         if (!path.equals("fast") && !path.equals("reference")) {
             throw new IllegalArgumentException("--path must be fast or reference, got '" + path + "'");
         }
@@ -61,11 +74,14 @@ public final class ModelOptions {
             throw new IllegalArgumentException("--backend must be one of " + String.join(", ", KernelBackends.OPTIONS)
                     + ", cuda or cuda:N, got '" + backend + "'");
         }
+        if (weights() == WeightFormat.INT8 && b.startsWith("cuda")) {
+            throw new IllegalArgumentException("--weights int8 runs on the CPU backends only, not --backend " + backend);
+        }
     }
 
     public EngineOptions engineOptions() {
         EngineOptions options = EngineOptions.defaults().withBackend(backend).withPath(path)
-                .withPrefillChunk(prefillChunk());
+                .withPrefillChunk(prefillChunk()).withWeights(weights());
         return threads() == null ? options : options.withThreads(threads);
     }
 

@@ -59,6 +59,9 @@ class NumericOptionsTest {
         "infer    | --prefill-chunk 0      | --prefill-chunk must be at least 1, got 0",
         "score    | --backend warp         | --backend must be one of auto",
         "evaluate | --path fastest         | --path must be fast or reference, got 'fastest'",
+        "score    | --weights int4         | --weights: unknown weight format 'int4' (use stored, f32, bf16 or int8)",
+        "infer    | --weights q8           | --weights: unknown weight format 'q8' (use stored, f32, bf16 or int8)",
+        "score    | --weights int8 --backend cuda | --weights int8 runs on the CPU backends only, not --backend cuda",
     })
     void anOutOfRangeValueIsNamedBeforeAnyWork(String job, String option, String message) {
         Path output = dir.resolve("never-" + job + option.replace(' ', '_'));

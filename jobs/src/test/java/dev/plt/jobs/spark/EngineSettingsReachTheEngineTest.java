@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import dev.plt.jobs.cli.PltCli;
 import dev.plt.model.inference.EngineOptions;
 import dev.plt.model.checkpoint.RandomCheckpoint;
+import dev.plt.model.weights.WeightFormat;
 import dev.plt.udfs.registry.ModelKey;
 import dev.plt.udfs.registry.ModelRegistry;
 import java.io.IOException;
@@ -22,7 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Every engine option of the command line ({@code --threads}, {@code --prefill-chunk}, {@code --backend},
- * {@code --path}) reaches the engine in each Spark job: after a local job, the one engine the executor
+ * {@code --path}, {@code --weights}) reaches the engine in each Spark job: after a local job, the one engine the executor
  * (this JVM) loaded was loaded with exactly those options. Dropping one anywhere between picocli and the
  * model registry fails here.
  */
@@ -40,7 +41,7 @@ class EngineSettingsReachTheEngineTest {
         Path input = Files.writeString(dir.resolve("in.jsonl"), "{\"text\": \"to be or not to be\"}\n");
         List<String> args = new ArrayList<>(List.of(job, "--model", model.toString(), "--master", "local[2]",
                 "--output", dir.resolve("out-" + job).toString(), "--threads", "3", "--prefill-chunk", "7",
-                "--backend", "scalar", "--path", "reference"));
+                "--backend", "scalar", "--path", "reference", "--weights", "int8"));
         if (job.equals("evaluate")) {
             args.addAll(List.of("--task", "multihop", "--task-option", "n=2"));
         } else {
@@ -52,7 +53,8 @@ class EngineSettingsReachTheEngineTest {
         Set<ModelKey> loaded = ModelRegistry.loadedKeys();
         assertFalse(loaded.isEmpty(), "the job loaded its model in this JVM");
         for (ModelKey key : loaded) {
-            assertEquals(new EngineOptions(3, "scalar", "reference", 7, false), key.engineOptions(), key.toString());
+            assertEquals(new EngineOptions(3, "scalar", "reference", 7, WeightFormat.INT8), key.engineOptions(),
+                    key.toString());
         }
     }
 }

@@ -17,9 +17,11 @@ import dev.plt.model.kernels.Kernels;
 import dev.plt.model.loop.KvFootprint;
 import dev.plt.model.tokenizer.PltTokenizer;
 import dev.plt.model.weights.ModelWeights;
+import dev.plt.model.weights.WeightFormat;
 import dev.plt.model.weights.WeightLoader;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -53,8 +55,13 @@ public final class PltModel implements AutoCloseable {
     /** Loads config.json, the safetensors weights and (if present) tokenizer.json from a directory. */
     public static PltModel load(Path directory, EngineOptions options) {
         long start = System.nanoTime();
+        if (options.weights() == WeightFormat.INT8 && options.backend().trim().toLowerCase(Locale.ROOT).startsWith("cuda")) {
+            // the CUDA path has no int8 kernels: it would widen the quantized weights to bf16, silently
+            throw new IllegalArgumentException("--weights int8 runs on the CPU backends only, not --backend "
+                    + options.backend());
+        }
         ModelConfig config = ConfigLoader.load(directory);
-        ModelWeights weights = WeightLoader.load(directory, config, options.widenBf16());
+        ModelWeights weights = WeightLoader.load(directory, config, options.weights());
         PltTokenizer tokenizer = tokenizer(directory, config);
         EnginePool pool = new EnginePool(options.threads());
         ForwardPath path;

@@ -104,10 +104,15 @@ public final class KernelBackends {
             LOG.warn("Kernel backend {} asks for {}-bit vectors but this CPU's widest is {} bits: the Vector API "
                     + "will emulate them, very slowly. Use 'auto'.", option, bits, preferredBits);
         }
-        int gemmMinRows = gemmMinRows(System.getProperty(GEMM_MIN_ROWS_PROPERTY), bits);
-        VectorKernels kernels = new VectorKernels(pool, VectorKernels.speciesOfBits(bits), gemmMinRows);
-        LOG.info("Kernel backend: {} ({}-bit vectors, {} float lanes), {} thread(s), packed GEMM from {} rows",
-                kernels.name(), kernels.vectorBits(), bits / Float.SIZE, threads, gemmMinRows);
+        String property = System.getProperty(GEMM_MIN_ROWS_PROPERTY);
+        int gemmMinRows = gemmMinRows(property, bits);
+        // without the property each weight type has its own default (int8 switches earlier); with it, all use it
+        int int8GemmMinRows = property == null ? VectorKernels.DEFAULT_INT8_GEMM_MIN_ROWS : gemmMinRows;
+        VectorKernels kernels = property == null ? new VectorKernels(pool, VectorKernels.speciesOfBits(bits))
+                : new VectorKernels(pool, VectorKernels.speciesOfBits(bits), gemmMinRows);
+        LOG.info("Kernel backend: {} ({}-bit vectors, {} float lanes), {} thread(s), packed GEMM from {} rows ({} "
+                + "with int8 weights)", kernels.name(), kernels.vectorBits(), bits / Float.SIZE, threads, gemmMinRows,
+                int8GemmMinRows);
         return kernels;
     }
 

@@ -3,6 +3,7 @@ package dev.plt.model.kernels;
 import dev.plt.model.kernels.pool.EnginePool;
 import dev.plt.model.tensor.Bf16Matrix;
 import dev.plt.model.tensor.F32Matrix;
+import dev.plt.model.tensor.Int8Matrix;
 import dev.plt.model.tensor.Matrix;
 
 /**
@@ -43,6 +44,8 @@ public final class ScalarKernels implements Kernels {
             body = (o0, o1) -> matmulF32(f, x, rows, out, o0, o1);
         } else if (w instanceof Bf16Matrix b) {
             body = (o0, o1) -> matmulBf16(b, x, rows, out, o0, o1);
+        } else if (w instanceof Int8Matrix q) {
+            body = (o0, o1) -> matmulInt8(q, x, rows, out, o0, o1);
         } else {
             throw new IllegalArgumentException("Unsupported matrix type " + w.getClass().getName());
         }
@@ -81,6 +84,25 @@ public final class ScalarKernels implements Kernels {
                 float sum = 0f;
                 for (int i = 0; i < cols; i++) {
                     sum += Bf16Matrix.toFloat(wd[wOff + i]) * x[xOff + i];
+                }
+                out[r * outCols + o] = sum;
+            }
+        }
+    }
+
+    /** Each weight dequantized as {@link Int8Matrix#dequantize}: the f32 loop on the dequantized matrix, bitwise. */
+    private static void matmulInt8(Int8Matrix w, float[] x, int rows, float[] out, int o0, int o1) {
+        byte[] wd = w.data();
+        float[] scales = w.scales();
+        int cols = w.cols();
+        int outCols = w.rows();
+        for (int o = o0; o < o1; o++) {
+            int wOff = o * cols;
+            for (int r = 0; r < rows; r++) {
+                int xOff = r * cols;
+                float sum = 0f;
+                for (int i = 0; i < cols; i++) {
+                    sum += Int8Matrix.dequantize(wd, scales, wOff + i) * x[xOff + i];
                 }
                 out[r * outCols + o] = sum;
             }

@@ -4,6 +4,7 @@ import dev.plt.model.kernels.gemm.PackedGemm;
 import dev.plt.model.kernels.pool.EnginePool;
 import dev.plt.model.tensor.Bf16Matrix;
 import dev.plt.model.tensor.F32Matrix;
+import dev.plt.model.tensor.Int8Matrix;
 import dev.plt.model.tensor.Matrix;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorShape;
@@ -59,26 +60,42 @@ public final class VectorKernels implements Kernels {
         return bits >= 512 ? 16 : 32;
     }
 
+    /**
+     * Activation rows from which an int8 matmul uses the packed GEMM by default. Lower than f32's: the int8 mat-vec
+     * tiles take one activation row at a time (each widened weight serves one multiply-add), while the GEMM
+     * dequantizes a block once for all rows (MatmulCpuTime, 512-bit, 2816x1024 and 1024x2816, 2026-12-03: the GEMM
+     * took 0.8-1.0x the mat-vec's CPU time at 4 rows, 0.3-0.8x at 8).
+     */
+    public static final int DEFAULT_INT8_GEMM_MIN_ROWS = 8;
+
     private final EnginePool pool;
     private final VectorLoops loops;
     private final PackedGemm gemm;
     private final int gemmMinRows;
+    private final int int8GemmMinRows;
 
     /**
      * @param pool    parallelises matmul over output rows; null runs everything on the calling thread
      * @param species float vectors of 128, 256 or 512 bits, e.g. {@code FloatVector.SPECIES_512}
      */
     public VectorKernels(EnginePool pool, VectorSpecies<Float> species) {
-        this(pool, species, defaultGemmMinRows(species.vectorBitSize()));
+        this(pool, species, defaultGemmMinRows(species.vectorBitSize()), DEFAULT_INT8_GEMM_MIN_ROWS);
     }
 
     /**
-     * @param gemmMinRows activation rows from which matmul runs the packed GEMM rather than the mat-vec tiles:
+     * @param gemmMinRows activation rows from which matmul runs the packed GEMM rather than the mat-vec tiles (for
+     *                    every weight type):
      *                    the benchmarks compare the two paths, the tests force one or the other (same bits)
      */
     public VectorKernels(EnginePool pool, VectorSpecies<Float> species, int gemmMinRows) {
+        this(pool, species, gemmMinRows, gemmMinRows);
+    }
+
+    /** @param int8GemmMinRows the same for int8 weights */
+    private VectorKernels(EnginePool pool, VectorSpecies<Float> species, int gemmMinRows, int int8GemmMinRows) {
         this.pool = pool;
         this.gemmMinRows = gemmMinRows;
+        this.int8GemmMinRows = int8GemmMinRows;
         this.loops = switch (species.vectorBitSize()) {
             case 512 -> new VectorLoops512();
             case 256 -> new VectorLoops256();
@@ -115,7 +132,7 @@ public final class VectorKernels implements Kernels {
         if (rows == 0 || w.rows() == 0) {
             return;
         }
-        if (rows >= gemmMinRows) {
+        if (rows >= (w instanceof Int8Matrix ? int8GemmMinRows : gemmMinRows)) {
             gemm.matmul(w, x, rows, out);
             return;
         }
@@ -124,6 +141,8 @@ public final class VectorKernels implements Kernels {
             body = (o0, o1) -> loops.matmulF32(f.data(), f.cols(), f.rows(), x, rows, out, o0, o1);
         } else if (w instanceof Bf16Matrix b) {
             body = (o0, o1) -> loops.matmulBf16(b.data(), b.cols(), b.rows(), x, rows, out, o0, o1);
+        } else if (w instanceof Int8Matrix q) {
+            body = (o0, o1) -> loops.matmulInt8(q.data(), q.scales(), q.cols(), q.rows(), x, rows, out, o0, o1);
         } else {
             throw new IllegalArgumentException("Unsupported matrix type " + w.getClass().getName());
         }

@@ -44,6 +44,13 @@ interface VectorLoops {
     /** {@link #matmulF32} with bf16 weights; every element exactly what {@link #dotBf16} gives. */
     void matmulBf16(short[] w, int cols, int outCols, float[] x, int rows, float[] out, int o0, int o1);
 
+    /**
+     * {@link #matmulF32} with {@link dev.plt.model.tensor.Int8Matrix} weights ({@code cols} a multiple of its
+     * block): each weight dequantized as {@code Int8Matrix.dequantize}, then the f32 scheme, so every element is
+     * bitwise what {@link #matmulF32} gives on the dequantized matrix.
+     */
+    void matmulInt8(byte[] w, float[] scales, int cols, int outCols, float[] x, int rows, float[] out, int o0, int o1);
+
     /** {@code y[yOff + i] = fma(alpha, x[xOff + i], y[yOff + i])}. */
     void axpy(float alpha, float[] x, int xOff, float[] y, int yOff, int n);
 

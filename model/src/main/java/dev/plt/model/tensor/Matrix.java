@@ -5,7 +5,7 @@ package dev.plt.model.tensor;
  * {@code cols} = input features, row-major. Kernels read one row per output element, so a batched
  * matrix multiply streams each row once for all activation rows of a step.
  */
-public sealed interface Matrix permits F32Matrix, Bf16Matrix {
+public sealed interface Matrix permits F32Matrix, Bf16Matrix, Int8Matrix {
     int rows();
 
     int cols();

@@ -55,7 +55,8 @@ class KernelBackendsTest {
         assertEquals("vector-256", KernelBackends.select("vector-256", pool).name());
         assertEquals("vector-512", KernelBackends.select(" Vector-512 ", pool).name());
         assertTrue(log.lines().contains("INFO Kernel backend: vector-256 (256-bit vectors, 8 float lanes), 2 thread(s), "
-                + "packed GEMM from " + VectorKernels.defaultGemmMinRows(256) + " rows"), log.lines().toString());
+                + "packed GEMM from " + VectorKernels.defaultGemmMinRows(256) + " rows ("
+                + VectorKernels.DEFAULT_INT8_GEMM_MIN_ROWS + " with int8 weights)"), log.lines().toString());
     }
 
     @Test

@@ -3,6 +3,7 @@ package dev.plt.model.kernels;
 import dev.plt.model.kernels.pool.EnginePool;
 import dev.plt.model.tensor.Bf16Matrix;
 import dev.plt.model.tensor.F32Matrix;
+import dev.plt.model.tensor.Int8Quantizer;
 import dev.plt.model.tensor.Matrix;
 
 import java.util.ArrayList;
@@ -37,11 +38,12 @@ public final class KernelsBenchmark {
             wb[i] = Bf16Matrix.fromFloat(wf[i]);
         }
         List<Matrix> matrices = new ArrayList<>(List.of(new F32Matrix(wf, size, size), new Bf16Matrix(wb, size, size)));
+        matrices.add(Int8Quantizer.quantize(matrices.get(0)));
         try (EnginePool pool = new EnginePool(threads)) {
             for (String backend : backends) {
                 Kernels k = KernelBackends.select(backend, pool);
                 for (Matrix w : matrices) {
-                    for (int rows : new int[] {1, 2, 3, 4, 8}) { // 2 and 3: a PLT-2 / PLT-3 step at batch 1
+                    for (int rows : new int[] {1, 2, 3, 4, 8, 64}) { // 2 and 3: a PLT-2 / PLT-3 step at batch 1
                         float[] x = new float[rows * size];
                         for (int i = 0; i < x.length; i++) {
                             x[i] = random.nextFloat() - 0.5f;

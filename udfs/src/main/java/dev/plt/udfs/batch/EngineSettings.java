@@ -2,6 +2,7 @@ package dev.plt.udfs.batch;
 
 import dev.plt.model.inference.EngineOptions;
 import dev.plt.model.inference.LengthLimit;
+import dev.plt.model.weights.WeightFormat;
 import java.io.Serializable;
 
 /**
@@ -20,12 +21,21 @@ import java.io.Serializable;
  * @param kvBudgetBytes  KV-cache bytes per executor JVM, split between its task slots; 0: the default
  *                       share of the executor's heap ({@link KvBudget})
  * @param lengthLimit    positions a row may use (0: the model's) and what happens to a longer one
+ * @param weights        how the engine keeps the big weight matrices ({@code --weights}: stored, f32, bf16, int8)
  */
 public record EngineSettings(int threads, String backend, String path, int prefillChunk, int batchSize,
-        long maxBatchTokens, int sortWindow, long kvBudgetBytes, LengthLimit lengthLimit) implements Serializable {
+        long maxBatchTokens, int sortWindow, long kvBudgetBytes, LengthLimit lengthLimit, WeightFormat weights)
+        implements Serializable {
     public static final int DEFAULT_BATCH_SIZE = 16;
     public static final long DEFAULT_MAX_BATCH_TOKENS = 16384;
     public static final int DEFAULT_SORT_WINDOW = 1024;
+
+    /** Weights as stored in the checkpoint. */
+    public EngineSettings(int threads, String backend, String path, int prefillChunk, int batchSize,
+            long maxBatchTokens, int sortWindow, long kvBudgetBytes, LengthLimit lengthLimit) {
+        this(threads, backend, path, prefillChunk, batchSize, maxBatchTokens, sortWindow, kvBudgetBytes, lengthLimit,
+                WeightFormat.STORED);
+    }
 
     public EngineSettings {
         if (threads < 0) {
@@ -38,7 +48,7 @@ public record EngineSettings(int threads, String backend, String path, int prefi
             throw new IllegalArgumentException("KV budget must be >= 0 (0: the default), got " + kvBudgetBytes);
         }
         // Checks path and prefill chunk as the engine will.
-        new EngineOptions(1, backend, path, prefillChunk, false);
+        new EngineOptions(1, backend, path, prefillChunk, weights);
     }
 
     /** The defaults of every PLT transformer. */
@@ -49,16 +59,16 @@ public record EngineSettings(int threads, String backend, String path, int prefi
 
     /** The engine's own options, with {@code taskCpus} threads when {@link #threads} is 0. */
     public EngineOptions engineOptions(int taskCpus) {
-        return new EngineOptions(threads == 0 ? taskCpus : threads, backend, path, prefillChunk, false);
+        return new EngineOptions(threads == 0 ? taskCpus : threads, backend, path, prefillChunk, weights);
     }
 
     public EngineSettings withBatchSize(int rows) {
         return new EngineSettings(threads, backend, path, prefillChunk, rows, maxBatchTokens, sortWindow,
-                kvBudgetBytes, lengthLimit);
+                kvBudgetBytes, lengthLimit, weights);
     }
 
     public EngineSettings withLengthLimit(LengthLimit limit) {
         return new EngineSettings(threads, backend, path, prefillChunk, batchSize, maxBatchTokens, sortWindow,
-                kvBudgetBytes, limit);
+                kvBudgetBytes, limit, weights);
     }
 }

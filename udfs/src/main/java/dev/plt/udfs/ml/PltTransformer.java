@@ -1,6 +1,7 @@
 package dev.plt.udfs.ml;
 
 import dev.plt.model.inference.LengthLimit;
+import dev.plt.model.weights.WeightFormat;
 import dev.plt.udfs.batch.BatchPlanStats;
 import dev.plt.udfs.batch.EngineSettings;
 import dev.plt.udfs.batch.EngineTask;
@@ -57,6 +58,8 @@ public abstract class PltTransformer extends Transformer implements DefaultParam
     private final IntParam prefillChunk;
     private final Param<String> backend;
     private final Param<String> enginePath;
+    /** No default: left undefined for stored weights, so the run settings (and row ids) of such jobs are unchanged. */
+    private final Param<String> weights;
     private final IntParam maxLength;
     private final Param<String> overlong;
 
@@ -78,6 +81,8 @@ public abstract class PltTransformer extends Transformer implements DefaultParam
                 + "not depend on it)", ParamValidators.gtEq(1));
         backend = new Param<>(this, "backend", "kernel backend: auto, vector, vector-256, vector-512, scalar");
         enginePath = new Param<>(this, "enginePath", "fast or reference");
+        weights = new Param<>(this, "weights", "how the engine keeps the big weight matrices: stored (unset), f32, "
+                + "bf16 or int8", ParamValidators.inArray(new String[] {"stored", "f32", "bf16", "int8"}));
         maxLength = new IntParam(this, "maxLength", "positions a row may use (0: the model's max_position_embeddings)",
                 ParamValidators.gtEq(0));
         overlong = new Param<>(this, "overlong", "a row longer than maxLength: 'error' (the row fails, too_long) or "
@@ -117,6 +122,7 @@ public abstract class PltTransformer extends Transformer implements DefaultParam
     public IntParam prefillChunk() { return prefillChunk; }
     public Param<String> backend() { return backend; }
     public Param<String> enginePath() { return enginePath; }
+    public Param<String> weights() { return weights; }
     public IntParam maxLength() { return maxLength; }
     public Param<String> overlong() { return overlong; }
 
@@ -137,6 +143,7 @@ public abstract class PltTransformer extends Transformer implements DefaultParam
     public PltTransformer setPrefillChunk(int value) { set(prefillChunk, value); return this; }
     public PltTransformer setBackend(String value) { set(backend, value); return this; }
     public PltTransformer setEnginePath(String value) { set(enginePath, value); return this; }
+    public PltTransformer setWeights(String value) { set(weights, value); return this; }
     public PltTransformer setMaxLength(int value) { set(maxLength, value); return this; }
     public PltTransformer setOverlong(String value) { set(overlong, value); return this; }
 
@@ -148,6 +155,11 @@ public abstract class PltTransformer extends Transformer implements DefaultParam
         set(threads, s.threads());
         set(backend, s.backend());
         set(enginePath, s.path());
+        if (s.weights() == WeightFormat.STORED) {
+            clear(weights);
+        } else {
+            set(weights, s.weights().id());
+        }
         set(prefillChunk, s.prefillChunk());
         set(batchSize, s.batchSize());
         set(maxBatchTokens, s.maxBatchTokens());
@@ -161,7 +173,8 @@ public abstract class PltTransformer extends Transformer implements DefaultParam
     /** The engine params as one settings object. */
     public EngineSettings getEngineSettings() {
         return new EngineSettings((Integer) $(threads), $(backend), $(enginePath), (Integer) $(prefillChunk),
-                getBatchSize(), getMaxBatchTokens(), (Integer) $(sortWindow), (Long) $(kvBudget), lengthLimit());
+                getBatchSize(), getMaxBatchTokens(), (Integer) $(sortWindow), (Long) $(kvBudget), lengthLimit(),
+                isDefined(weights) ? WeightFormat.of($(weights)) : WeightFormat.STORED);
     }
 
     /** Where prompts come from: inputIdsCol when set, else inputCol. */

@@ -28,6 +28,12 @@ interface GemmKernel {
     /** {@link #packWeightsF32} for bf16 weights, widened to f32 (exactly) while packing. */
     void packWeightsBf16(short[] w, int cols, int o0, int count, int chunks, float[] dst);
 
+    /**
+     * {@link #packWeightsF32} for int8 weights ({@code dev.plt.model.tensor.Int8Matrix}: one scale per 32 columns,
+     * {@code cols} a multiple of 32), dequantized while packing exactly as {@code Int8Matrix.dequantize}.
+     */
+    void packWeightsInt8(byte[] w, float[] scales, int cols, int o0, int count, int chunks, float[] dst);
+
     /** Activation rows {@code [0, rows)} of a row-major [rows, cols] array, as strips from 0. */
     void packActivations(float[] x, int cols, int rows, int chunks, float[] dst);
 

@@ -3,6 +3,7 @@ package dev.plt.model.kernels.gemm;
 import dev.plt.model.kernels.pool.EnginePool;
 import dev.plt.model.tensor.Bf16Matrix;
 import dev.plt.model.tensor.F32Matrix;
+import dev.plt.model.tensor.Int8Matrix;
 import dev.plt.model.tensor.Matrix;
 
 /**
@@ -115,6 +116,8 @@ public final class PackedGemm {
             kernel.packWeightsF32(f.data(), f.cols(), o0, count, chunks, packedW);
         } else if (w instanceof Bf16Matrix b) {
             kernel.packWeightsBf16(b.data(), b.cols(), o0, count, chunks, packedW);
+        } else if (w instanceof Int8Matrix q) {
+            kernel.packWeightsInt8(q.data(), q.scales(), q.cols(), o0, count, chunks, packedW);
         } else {
             throw new IllegalArgumentException("Unsupported matrix type " + w.getClass().getName());
         }
@@ -154,6 +157,10 @@ public final class PackedGemm {
             float[] wd = f.data();
             for (int i = from; i < n; i++) {
                 sum = Math.fma(wd[wOff + i], x[xOff + i], sum);
+            }
+        } else if (w instanceof Int8Matrix q) { // no tail in practice: rows are whole 32-column blocks
+            for (int i = from; i < n; i++) {
+                sum = Math.fma(Int8Matrix.dequantize(q.data(), q.scales(), wOff + i), x[xOff + i], sum);
             }
         } else {
             short[] wd = ((Bf16Matrix) w).data();

@@ -4,6 +4,7 @@ import dev.plt.model.kernels.Kernels;
 import dev.plt.model.kernels.VectorKernels;
 import dev.plt.model.tensor.Bf16Matrix;
 import dev.plt.model.tensor.F32Matrix;
+import dev.plt.model.tensor.Int8Quantizer;
 import dev.plt.model.tensor.Matrix;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
@@ -17,7 +18,7 @@ import java.util.SplittableRandom;
  * row count runs twice and the second pass is printed (the first warms the JIT). Also checks that both paths
  * give the same bits. Not a test; run it as
  * {@code java --add-modules jdk.incubator.vector -cp model/target/classes:model/target/test-classes
- * dev.plt.model.kernels.jmh.MatmulCpuTime BITS OUT_FEATURES IN_FEATURES f32|bf16 CALLS ROWS...}.
+ * dev.plt.model.kernels.jmh.MatmulCpuTime BITS OUT_FEATURES IN_FEATURES f32|bf16|int8 CALLS ROWS...}.
  */
 public final class MatmulCpuTime {
     private MatmulCpuTime() {
@@ -25,15 +26,19 @@ public final class MatmulCpuTime {
 
     public static void main(String[] args) {
         if (args.length < 6) {
-            System.err.println("usage: MatmulCpuTime BITS OUT_FEATURES IN_FEATURES f32|bf16 CALLS ROWS...");
+            System.err.println("usage: MatmulCpuTime BITS OUT_FEATURES IN_FEATURES f32|bf16|int8 CALLS ROWS...");
             System.exit(2);
         }
         int bits = Integer.parseInt(args[0]);
         int outFeatures = Integer.parseInt(args[1]);
         int cols = Integer.parseInt(args[2]);
         boolean bf16 = args[3].equals("bf16");
+        boolean int8 = args[3].equals("int8");
         int calls = Integer.parseInt(args[4]);
         Matrix w = weights(new SplittableRandom(1), bf16, outFeatures, cols);
+        if (int8) {
+            w = Int8Quantizer.quantize(w);
+        }
         Kernels matVec = new VectorKernels(null, VectorKernels.speciesOfBits(bits), Integer.MAX_VALUE);
         Kernels gemm = new VectorKernels(null, VectorKernels.speciesOfBits(bits), 1);
         for (int pass = 0; pass < 2; pass++) {
