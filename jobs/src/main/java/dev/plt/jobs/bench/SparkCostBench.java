@@ -117,43 +117,62 @@ public final class SparkCostBench {
         double[] bareTotals = bareScore(engine, sequences); // untimed: the engine side's warm-up
         int loadsBefore = ModelRegistry.loadCount();
 
+        // The same job on one row: its time is almost all the job's fixed cost (planning, the passes over the
+        // input, the shuffle, the commit), which the per-row figure then leaves out.
+        Path oneRow = writeRows(plan.workDir().resolve("score-one-row.jsonl"), sequences.subList(0, 1));
+        Path oneRowOutput = plan.workDir().resolve("score-one-row-out");
         List<SparkCostReport.Round> rounds = new ArrayList<>();
+        List<SparkCostReport.Round> oneRowRounds = new ArrayList<>();
         List<Timed> loads = new ArrayList<>();
         boolean identical = sameTotals(output, bareTotals);
         for (int r = 0; r < plan.rounds(); r++) {
             boolean bareFirst = r % 2 == 0;
-            Timed bare = null;
-            Timed job = null;
-            for (int side = 0; side < 2; side++) {
-                if ((side == 0) == bareFirst) {
+            Timed[] all = new Timed[2];
+            Timed[] one = new Timed[2];
+            for (int side : bareFirst ? new int[] {0, 1} : new int[] {1, 0}) {
+                if (side == 0) {
                     Timed.Clock clock = Timed.start();
                     double[] totals = bareScore(engine, sequences);
-                    bare = clock.stop();
+                    all[0] = clock.stop();
                     identical &= java.util.Arrays.equals(totals, bareTotals);
+                    clock = Timed.start();
+                    bareScore(engine, sequences.subList(0, 1));
+                    one[0] = clock.stop();
                 } else {
-                    job = scoreJob(input, output, partitions);
+                    all[1] = scoreJob(input, output, partitions);
                     identical &= sameTotals(output, bareTotals);
+                    one[1] = scoreJob(oneRow, oneRowOutput, 1);
                 }
             }
             Timed.Clock clock = Timed.start();
             PltModel.load(Path.of(key.modelPath()), key.engineOptions()).close();
             loads.add(clock.stop());
-            rounds.add(new SparkCostReport.Round(r + 1, bareFirst ? "engine" : "spark", bare, job));
+            rounds.add(new SparkCostReport.Round(r + 1, bareFirst ? "engine" : "spark", all[0], all[1]));
+            oneRowRounds.add(new SparkCostReport.Round(r + 1, bareFirst ? "engine" : "spark", one[0], one[1]));
             progress.accept(String.format(Locale.ROOT, "spark cost: score round %d/%d: engine %.2f s (%.2f CPU s), "
-                    + "job %.2f s (%.2f CPU s), model load %.2f s", r + 1, plan.rounds(), bare.wallSeconds(),
-                    bare.cpuSeconds(), job.wallSeconds(), job.cpuSeconds(), loads.get(r).wallSeconds()));
+                    + "job %.2f s (%.2f CPU s); one row: engine %.2f s, job %.2f s (%.2f CPU s); model load %.2f s",
+                    r + 1, plan.rounds(), all[0].wallSeconds(), all[0].cpuSeconds(), all[1].wallSeconds(),
+                    all[1].cpuSeconds(), one[0].wallSeconds(), one[1].wallSeconds(), one[1].cpuSeconds(),
+                    loads.get(r).wallSeconds()));
         }
         int loadsInRounds = ModelRegistry.loadCount() - loadsBefore;
         Timed bare = median(rounds, SparkCostReport.Round::engineSide);
         Timed job = median(rounds, SparkCostReport.Round::sparkSide);
+        Timed oneBare = median(oneRowRounds, SparkCostReport.Round::engineSide);
+        Timed oneJob = median(oneRowRounds, SparkCostReport.Round::sparkSide);
+        Timed jobFixed = new Timed(oneJob.wallSeconds() - oneBare.wallSeconds(),
+                oneJob.cpuSeconds() - oneBare.cpuSeconds());
         Timed load = median(loads);
         // A fresh job in a warm JVM pays the session start and the model load; a fresh bare engine the load.
         double wholeJob = (sessionStart.wallSeconds() + load.wallSeconds() + job.wallSeconds())
                 / (load.wallSeconds() + bare.wallSeconds()) - 1;
         return new SparkCostReport.Score(plan.benchModel().toString(), plan.variant(), plan.dtype(),
                 engine.weights().parameterCount(), plan.rows(), plan.tokensPerRow(), plan.batchSize(), partitions,
-                firstJob, load, bare, job, job.wallSeconds() / bare.wallSeconds() - 1,
-                job.cpuSeconds() / bare.cpuSeconds() - 1, wholeJob, loadsInRounds, identical, List.copyOf(rounds));
+                firstJob, load, bare, job, oneBare, oneJob, jobFixed, job.wallSeconds() / bare.wallSeconds() - 1,
+                job.cpuSeconds() / bare.cpuSeconds() - 1,
+                (job.wallSeconds() - jobFixed.wallSeconds()) / bare.wallSeconds() - 1,
+                (job.cpuSeconds() - jobFixed.cpuSeconds()) / bare.cpuSeconds() - 1, wholeJob, loadsInRounds,
+                identical, List.copyOf(rounds), List.copyOf(oneRowRounds));
     }
 
     private double[] bareScore(PltModel engine, List<int[]> sequences) {

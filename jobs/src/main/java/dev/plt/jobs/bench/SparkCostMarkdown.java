@@ -27,7 +27,12 @@ public final class SparkCostMarkdown {
         line(md, "| bare engine, model loaded | %.2f | %.2f |", s.bare().wallSeconds(), s.bare().cpuSeconds());
         line(md, "| score job, session running, model in the registry | %.2f | %.2f |", s.job().wallSeconds(),
                 s.job().cpuSeconds());
-        line(md, "| per-row overhead (job / engine - 1) | %s | %s |", pct(s.perRowOverhead()),
+        line(md, "| the same on one row: engine / job | %.2f / %.2f | %.2f / %.2f |", s.oneRowBare().wallSeconds(),
+                s.oneRowJob().wallSeconds(), s.oneRowBare().cpuSeconds(), s.oneRowJob().cpuSeconds());
+        line(md, "| a job's fixed cost (one-row job - one-row engine) | %.2f | %.2f |", s.jobFixed().wallSeconds(),
+                s.jobFixed().cpuSeconds());
+        line(md, "| job overhead (job / engine - 1) | %s | %s |", pct(s.jobOverhead()), pct(s.jobCpuOverhead()));
+        line(md, "| per-row overhead ((job - fixed cost) / engine - 1) | %s | %s |", pct(s.perRowOverhead()),
                 pct(s.perRowCpuOverhead()));
         line(md, "| whole job: (session start + load + job) / (load + engine) - 1 | %s | - |", pct(s.wholeJobOverhead()));
         line(md, "");

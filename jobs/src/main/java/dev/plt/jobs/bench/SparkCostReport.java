@@ -24,7 +24,12 @@ public record SparkCostReport(String startedAt, double seconds, String master, i
      * @param bare              the engine alone scoring every row, model loaded
      * @param job               the whole score job in a running session with the model already in the
      *                          registry: read, row ids, count, shuffle, prepare, Arrow, engine, write, commit
-     * @param perRowOverhead    job / bare - 1 (wall clock): what the Spark path adds to the rows' own cost
+     * @param oneRowBare        the engine alone on the first row
+     * @param oneRowJob         the score job on that one row (session running, model in the registry)
+     * @param jobFixed          oneRowJob - oneRowBare: the job's fixed cost, whatever its rows
+     * @param jobOverhead       job / bare - 1 (wall clock): what one score job adds over the engine on these rows
+     * @param jobCpuOverhead    the same in CPU seconds
+     * @param perRowOverhead    (job - jobFixed) / bare - 1: what the Spark path adds per row, fixed cost left out
      * @param perRowCpuOverhead the same in CPU seconds
      * @param wholeJobOverhead  (session start + model load + job) / (model load + bare) - 1: a fresh
      *                          {@code plt score} against a fresh bare engine, both in a warm JVM
@@ -32,9 +37,10 @@ public record SparkCostReport(String startedAt, double seconds, String master, i
      * @param resultsIdentical  every job row's total_logprob equals the bare engine's, bit for bit, every round
      */
     public record Score(String model, String variant, String dtype, long parameters, int rows, int tokensPerRow,
-            int batchSize, int partitions, Timed firstJob, Timed modelLoad, Timed bare, Timed job,
-            double perRowOverhead, double perRowCpuOverhead, double wholeJobOverhead, int modelLoadsInRounds,
-            boolean resultsIdentical, List<Round> rounds) {
+            int batchSize, int partitions, Timed firstJob, Timed modelLoad, Timed bare, Timed job, Timed oneRowBare,
+            Timed oneRowJob, Timed jobFixed, double jobOverhead, double jobCpuOverhead, double perRowOverhead,
+            double perRowCpuOverhead, double wholeJobOverhead, int modelLoadsInRounds, boolean resultsIdentical,
+            List<Round> rounds, List<Round> oneRowRounds) {
     }
 
     /**
