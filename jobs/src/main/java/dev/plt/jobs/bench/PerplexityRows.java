@@ -6,7 +6,6 @@ import dev.plt.datasets.tasks.Request;
 import dev.plt.datasets.tasks.Sample;
 import dev.plt.datasets.tasks.SampleLimit;
 import dev.plt.datasets.tasks.Task;
-import dev.plt.jobs.cli.TaskSelection;
 import dev.plt.model.inference.EngineOptions;
 import dev.plt.model.inference.LengthLimit;
 import dev.plt.model.inference.PltModel;
@@ -22,7 +21,6 @@ import java.util.Map;
 import org.apache.spark.sql.catalyst.expressions.GenericRowWithSchema;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
-import picocli.CommandLine;
 
 /**
  * The rows {@code evaluate --task perplexity} computes, as {@code plt infer} input: each document of the
@@ -40,11 +38,8 @@ record PerplexityRows(Path windows, int documents, int windowCount, long tokens,
         long documentBytes, List<Integer> predictedPerWindow) {
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    /** The task's first {@code limit} documents, with the task options {@code evaluate} is given. */
-    static PerplexityRows write(Path model, List<String> taskArgs, int limit, int maxLength, Path file)
-            throws IOException {
-        TaskSelection selection = CommandLine.populateCommand(new TaskSelection(), taskArgs.toArray(String[]::new));
-        Task task = selection.createTask();
+    /** The first {@code limit} documents of {@code task} (made with the options {@code evaluate} is given). */
+    static PerplexityRows write(Path model, Task task, int limit, int maxLength, Path file) throws IOException {
         List<Sample> samples = SampleLimit.parse(Integer.toString(limit)).apply(task.samples());
         StructType schema = new StructType().add("document", DataTypes.StringType);
         RollingTask rolling = new RollingTask("document", new LengthLimit(maxLength, LengthLimit.Overlong.TRUNCATE_LEFT));

@@ -2,9 +2,8 @@ package dev.plt.jobs.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.plt.datasets.tasks.Task;
 import dev.plt.jobs.batch.ScoreCommand;
-import dev.plt.jobs.cli.EvaluateCommand;
-import dev.plt.jobs.cli.InferCommand;
 import dev.plt.jobs.spark.JobSession;
 import dev.plt.jobs.spark.SparkOptions;
 import dev.plt.model.bench.Stats;
@@ -50,9 +49,15 @@ public final class SparkCostBench {
      * @param benchModel     the benchmark model directory (PLT-2 f32 of the bench shape)
      * @param embeddedModel  the embedded model directory (models/default)
      * @param evaluateTask   evaluate's task arguments (--task perplexity --task-option ...)
+     * @param commands       the command line's commands and task (they live above this package)
      */
     public record Plan(Path benchModel, String variant, String dtype, int rows, int tokensPerRow, int batchSize,
-            Path embeddedModel, List<String> evaluateTask, int limit, int maxLength, int rounds, Path workDir) {
+            Path embeddedModel, List<String> evaluateTask, int limit, int maxLength, int rounds, Path workDir,
+            Commands commands) {
+    }
+
+    /** What the bench runs of the command line: fresh {@code plt infer} and {@code plt evaluate} commands, and the task. */
+    public record Commands(Supplier<Object> infer, Supplier<Object> evaluate, Supplier<Task> task) {
     }
 
     private final Plan plan;
@@ -223,13 +228,13 @@ public final class SparkCostBench {
 
     private SparkCostReport.Evaluate evaluate(Timed sessionStart) throws IOException {
         Path model = plan.embeddedModel();
-        PerplexityRows rows = PerplexityRows.write(model, plan.evaluateTask(), plan.limit(), plan.maxLength(),
+        PerplexityRows rows = PerplexityRows.write(model, plan.commands().task().get(), plan.limit(), plan.maxLength(),
                 plan.workDir().resolve("perplexity-windows.jsonl"));
         progress.accept(String.format(Locale.ROOT, "spark cost: %d documents of %s in %d windows, %,d tokens",
                 rows.documents(), String.join(" ", plan.evaluateTask()), rows.windowCount(), rows.tokens()));
         Path inferOut = plan.workDir().resolve("infer-out.jsonl");
         Path evaluateOut = plan.workDir().resolve("evaluate-out");
-        Supplier<Timed> infer = () -> InProcessCommand.run("plt infer", new InferCommand(), "--model", model.toString(),
+        Supplier<Timed> infer = () -> InProcessCommand.run("plt infer", plan.commands().infer().get(), "--model", model.toString(),
                 "--input", rows.windows().toString(), "--output", inferOut.toString(), "--overwrite",
                 "--batch-size", Integer.toString(plan.batchSize()), "--threads", "1");
         List<String> evaluateArgs = new ArrayList<>(List.of("--model", model.toString()));
@@ -239,7 +244,7 @@ public final class SparkCostBench {
                 "--threads", "1", "--batch-size", Integer.toString(plan.batchSize())));
         Supplier<Timed> evaluate = () -> {
             ModelRegistry.releaseAll(); // the job loads its model, as infer does
-            return InProcessCommand.run("plt evaluate", new EvaluateCommand(), evaluateArgs.toArray(String[]::new));
+            return InProcessCommand.run("plt evaluate", plan.commands().evaluate().get(), evaluateArgs.toArray(String[]::new));
         };
         progress.accept("spark cost: first evaluate and infer (untimed)");
         evaluate.get();

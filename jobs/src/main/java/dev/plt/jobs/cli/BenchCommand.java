@@ -181,10 +181,13 @@ public final class BenchCommand implements Callable<Integer> {
         if (!java.nio.file.Files.isRegularFile(embedded.resolve("config.json"))) {
             throw new IllegalArgumentException("--embedded-model: " + embedded + " has no config.json");
         }
+        List<String> task = List.of("--task", "perplexity", "--task-option", "tail_fraction=0.05");
         SparkCostBench.Plan plan = new SparkCostBench.Plan(models.variantDir(dtype, BenchVariant.PLT_2),
                 BenchVariant.PLT_2.id(), dtype.name().toLowerCase(Locale.ROOT), orDefault(sparkRows, quick ? 8 : 32),
-                quick ? 12 : 64, 16, embedded, List.of("--task", "perplexity", "--task-option", "tail_fraction=0.05"),
-                quick ? 2 : 10, 256, quick ? Math.min(rounds, 2) : rounds, output.resolve("spark-cost-work"));
+                quick ? 12 : 64, 16, embedded, task,
+                quick ? 2 : 10, 256, quick ? Math.min(rounds, 2) : rounds, output.resolve("spark-cost-work"),
+                new SparkCostBench.Commands(InferCommand::new, EvaluateCommand::new, () -> picocli.CommandLine
+                        .populateCommand(new TaskSelection(), task.toArray(String[]::new)).createTask()));
         SparkCostReport report = new SparkCostBench(plan, message -> System.err.printf(Locale.ROOT,
                 "plt bench [%5.0f s] %s%n", (System.nanoTime() - start) / 1e9, message)).run();
         String markdown = SparkCostMarkdown.render(report);
