@@ -70,6 +70,7 @@ class DataReadersTest {
                 .collectAsList());
         assertEquals(List.of("id", "text"), List.of(r.rows().columns()));
         assertEquals(2, r.malformedCount());
+        assertEquals(new ReadResult.Counts(3, 2), r.counts(), "both counts in one pass agree with each alone");
         List<MalformedRecord> bad = r.malformedRecords(10);
         assertEquals(2L, bad.get(0).line());
         assertEquals("{\"id\": 2, \"text\": \"broken\"", bad.get(0).text());
@@ -372,6 +373,7 @@ class DataReadersTest {
         assertEquals(schema, r.rows().schema());
         assertEquals(List.of("a", "b"), r.rows().orderBy("id").collectAsList().stream().map(x -> x.getString(1)).toList());
         assertEquals(0, r.malformedCount());
+        assertEquals(new ReadResult.Counts(2, 0), r.counts());
         Path dirWithoutExtension = dir.resolve("table_dir");
         data.write().parquet(dirWithoutExtension.toString());
         assertEquals(2, DataReaders.read(spark, dirWithoutExtension.toString()).rows().count(),

@@ -26,6 +26,7 @@ import dev.plt.udfs.batch.BatchPlanStats;
 import dev.plt.udfs.batch.EngineSettings;
 import dev.plt.udfs.batch.ErrorKindCounts;
 import dev.plt.udfs.batch.KvBudget;
+import dev.plt.udfs.batch.PartitionCount;
 import dev.plt.udfs.ml.PltTransformer;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -114,7 +115,7 @@ public abstract class BatchJobCommand implements Callable<Integer> {
 
     @Option(names = "--partitions", paramLabel = "N", description = "Partitions to compute (each is committed on its "
             + "own, so an interrupted run loses only those in progress). Default: the input's, at least 8 x Spark's "
-            + "default parallelism.")
+            + "default parallelism, but no more than one per micro-batch of rows (and at least one per task slot).")
     Integer partitions;
 
     /** --batch-size, --max-batch-tokens, --kv-budget. */
@@ -213,7 +214,10 @@ public abstract class BatchJobCommand implements Callable<Integer> {
                 plan.table().check(spark, manifest.hash()); // before any model runs
             }
             ReadResult read = input.read(spark, failOnMalformed);
-            long malformed = read.malformedCount();
+            // Rows and malformed lines counted in one pass: the input is read once less than counting each.
+            spark.sparkContext().setJobDescription("plt " + name() + ": counting the input rows");
+            ReadResult.Counts counts = read.counts();
+            long malformed = counts.malformed();
             if (malformed > 0) {
                 LOG.warn("{} input lines could not be read as rows (malformed, too long or mistyped), written as "
                         + "error rows; first: {}", malformed, read.malformedRecords(3));
@@ -227,8 +231,6 @@ public abstract class BatchJobCommand implements Callable<Integer> {
                 plan.directory().mkdirs();
                 manifest.write(plan.directory(), input.describe(), inputFingerprint);
             }
-            int parts = partitions != null ? partitions
-                    : Math.max(rows.rdd().getNumPartitions(), 8 * spark.sparkContext().defaultParallelism());
             long committed = 0;
             Dataset<Row> done = null;
             if (plan.resuming()) {
@@ -238,8 +240,11 @@ public abstract class BatchJobCommand implements Callable<Integer> {
                 LOG.info("--resume: {} rows already committed in {}; computing the others", committed, output);
                 todo = todo.join(done, todo.col(RowIds.COLUMN).equalTo(done.col(RowIds.COLUMN)), "left_anti");
             }
-            spark.sparkContext().setJobDescription("plt " + name() + ": counting the input rows");
-            long total = rows.count() - committed;
+            long total = counts.wellFormed() - committed;
+            // By default several partitions per task slot, but not smaller than a micro-batch when the input is small.
+            int slots = spark.sparkContext().defaultParallelism();
+            int parts = partitions != null ? partitions : PartitionCount.fitted(
+                    Math.max(rows.rdd().getNumPartitions(), 8 * slots), total, batchOptions.batchSize(), slots);
             spark.sparkContext().setJobGroup("plt-" + name(), String.format("plt %s: %d rows in %d partitions, "
                     + "micro-batches of up to %d rows", name(), total, parts, batchOptions.batchSize()), false);
             Dataset<Row> result = transformer.transform(todo.repartition(parts));

@@ -7,6 +7,10 @@ import dev.plt.jobs.bench.BenchRun;
 import dev.plt.jobs.bench.CheckpointBench;
 import dev.plt.jobs.bench.EngineDtype;
 import dev.plt.jobs.bench.LlamaCppBench;
+import dev.plt.jobs.bench.SparkCostBench;
+import dev.plt.jobs.bench.SparkCostMarkdown;
+import dev.plt.jobs.bench.SparkCostReport;
+import dev.plt.model.bench.BenchModels;
 import dev.plt.model.bench.BenchShape;
 import dev.plt.model.bench.BenchVariant;
 import dev.plt.model.inference.EngineOptions;
@@ -83,8 +87,20 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--spark", description = "Also score the same rows with the bare engine and with plt score on local[1] and local[2].")
     boolean spark;
 
-    @Option(names = "--spark-rows", paramLabel = "N", description = "Rows for --spark. Default: 32 of 64 tokens (--quick: 8 of 12).")
+    @Option(names = "--spark-rows", paramLabel = "N", description = "Rows for --spark and --spark-cost. Default: 32 of 64 "
+            + "tokens (--quick: 8 of 12).")
     Integer sparkRows;
+
+    @Option(names = "--spark-cost", description = "Instead of the families: what the Spark path costs, on local[1] with "
+            + "one engine thread, in interleaved --rounds: plt score against the bare engine on the PLT-2 model of the "
+            + "first --dtypes (same rows, micro-batches and engine), and evaluate --task perplexity against plt infer "
+            + "on the same windows of the embedded model (--embedded-model). Writes bench-spark.json and bench-spark.md.")
+    boolean sparkCost;
+
+    @Option(names = "--embedded-model", paramLabel = "DIR",
+            description = "With --spark-cost: the small model of the evaluate/infer comparison. Default: models/default "
+                    + "of the installation.")
+    Path embeddedModel;
 
     @Option(names = "--models", split = ",", paramLabel = "DIR,...", description = "Instead of the random families: "
             + "batch-1 decode ms/token and KV bytes per sequence of these trained checkpoints, as one markdown table "
@@ -92,7 +108,7 @@ public final class BenchCommand implements Callable<Integer> {
     List<Path> models;
 
     @Option(names = "--rounds", defaultValue = "5", paramLabel = "N",
-            description = "With --models or --peer llama.cpp: rounds over all models; each figure is the median. Default: ${DEFAULT-VALUE}.")
+            description = "With --models, --peer llama.cpp or --spark-cost: rounds over all models; each figure is the median. Default: ${DEFAULT-VALUE}.")
     int rounds;
 
     @Override
@@ -103,6 +119,9 @@ public final class BenchCommand implements Callable<Integer> {
         }
         if (peerName().equals("llama.cpp")) {
             return benchLlamaCpp(start);
+        }
+        if (sparkCost) {
+            return benchSparkCost(start);
         }
         BenchReport report = new BenchRun(plan(), message -> System.err.printf(Locale.ROOT, "plt bench [%5.0f s] %s%n",
                 (System.nanoTime() - start) / 1e9, message)).run();
@@ -148,6 +167,37 @@ public final class BenchCommand implements Callable<Integer> {
         System.out.print(markdown);
         System.out.flush();
         System.err.println("plt bench: wrote " + output.resolve("bench-llama-cpp.json") + " and bench-llama-cpp.md");
+        return 0;
+    }
+
+    private int benchSparkCost(long start) throws IOException {
+        if (rounds < 1) {
+            throw new IllegalArgumentException("--rounds must be >= 1, got " + rounds);
+        }
+        Path home = Path.of(System.getProperty("plt.home", "."));
+        DType dtype = dtype(dtypes.get(0));
+        BenchModels models = new BenchModels(cacheDir != null ? cacheDir : home.resolve("target/bench-models"),
+                quick ? BenchShape.quick() : BenchShape.full(), message -> System.err.println("plt bench: " + message));
+        Path embedded = embeddedModel != null ? embeddedModel : home.resolve("models/default");
+        if (!java.nio.file.Files.isRegularFile(embedded.resolve("config.json"))) {
+            throw new IllegalArgumentException("--embedded-model: " + embedded + " has no config.json");
+        }
+        List<String> task = List.of("--task", "perplexity", "--task-option", "tail_fraction=0.05");
+        SparkCostBench.Plan plan = new SparkCostBench.Plan(models.variantDir(dtype, BenchVariant.PLT_2),
+                BenchVariant.PLT_2.id(), dtype.name().toLowerCase(Locale.ROOT), orDefault(sparkRows, quick ? 8 : 32),
+                quick ? 12 : 64, 16, embedded, task,
+                quick ? 2 : 10, 256, quick ? Math.min(rounds, 2) : rounds, output.resolve("spark-cost-work"),
+                new SparkCostBench.Commands(InferCommand::new, EvaluateCommand::new, () -> picocli.CommandLine
+                        .populateCommand(new TaskSelection(), task.toArray(String[]::new)).createTask()));
+        SparkCostReport report = new SparkCostBench(plan, message -> System.err.printf(Locale.ROOT,
+                "plt bench [%5.0f s] %s%n", (System.nanoTime() - start) / 1e9, message)).run();
+        String markdown = SparkCostMarkdown.render(report);
+        java.nio.file.Files.createDirectories(output);
+        java.nio.file.Files.writeString(output.resolve("bench-spark.md"), markdown);
+        BenchOutput.JSON.writeValue(output.resolve("bench-spark.json").toFile(), report);
+        System.out.print(markdown);
+        System.out.flush();
+        System.err.println("plt bench: wrote " + output.resolve("bench-spark.json") + " and bench-spark.md");
         return 0;
     }
 

@@ -97,7 +97,8 @@ public final class EvaluateCommand implements Callable<Integer> {
             + "the task data differ. Runs normally when --output does not exist yet.")
     boolean resume;
 
-    @Option(names = "--partitions", paramLabel = "N", description = "Partitions of the request rows. Default: 8 x Spark's default parallelism.")
+    @Option(names = "--partitions", paramLabel = "N", description = "Partitions of the request rows. Default: 8 x Spark's "
+            + "default parallelism, or fewer for few requests: one per micro-batch of them, at least one per task slot.")
     Integer partitions;
 
     /** --max-length (also perplexity's rolling-window length) and --overlong, truncate-left by default as in lm-eval. */
@@ -185,12 +186,13 @@ public final class EvaluateCommand implements Callable<Integer> {
         try {
             // Several tasks per core: accumulators (progress) advance as tasks finish, and a lost task
             // costs less to redo. The model is still loaded once per executor, and kept for every task.
+            // A call with few requests gets fewer: one partition per micro-batch, at least one per slot.
             int parts = partitions != null ? partitions : 8 * spark.sparkContext().defaultParallelism();
             // Every answer goes through the store in the output (DIR/responses/): committed as partitions finish,
             // and on --resume the answers already there are reused (lm-eval's CachingLM).
             ResponseStore store = new ResponseStore(spark, target);
             CachingLM lm = new CachingLM(new SparkLM(spark, modelDir.toAbsolutePath().toString(), modelId,
-                    engineSettings, parts, withProgress(store)), store);
+                    engineSettings, parts, partitions == null, withProgress(store)), store);
             Evaluation evaluation = new Evaluation(lm, modelId);
             Map<String, Object> settings = new LinkedHashMap<>();
             settings.put("model", modelDir.toString());

@@ -12,6 +12,7 @@ import dev.plt.udfs.batch.OutputContract;
 import dev.plt.udfs.batch.SparkValues;
 import dev.plt.udfs.ml.PltChoiceScorer;
 import dev.plt.udfs.ml.PltGenerator;
+import dev.plt.udfs.batch.PartitionCount;
 import dev.plt.udfs.ml.PltRollingScorer;
 import dev.plt.udfs.ml.PltTransformer;
 import dev.plt.udfs.tasks.ChoiceTask;
@@ -54,6 +55,7 @@ public final class SparkLM implements LM {
     private final String modelId;
     private final EngineSettings settings;
     private final int partitions;
+    private final boolean fitPartitionsToRows;
     private final ResponseSink sink;
 
     /**
@@ -62,6 +64,16 @@ public final class SparkLM implements LM {
      */
     public SparkLM(SparkSession spark, String modelPath, String modelId, EngineSettings settings, int partitions,
             ResponseSink sink) {
+        this(spark, modelPath, modelId, settings, partitions, false, sink);
+    }
+
+    /**
+     * @param fitPartitionsToRows when true, {@code partitions} is an upper bound: a call with few request rows
+     *                            gets one partition per micro-batch of them, but at least one per task slot
+     *                            ({@link PartitionCount}); results do not depend on it
+     */
+    public SparkLM(SparkSession spark, String modelPath, String modelId, EngineSettings settings, int partitions,
+            boolean fitPartitionsToRows, ResponseSink sink) {
         if (partitions < 1) {
             throw new IllegalArgumentException("partitions must be >= 1, got " + partitions);
         }
@@ -70,6 +82,7 @@ public final class SparkLM implements LM {
         this.modelId = modelId;
         this.settings = settings;
         this.partitions = partitions;
+        this.fitPartitionsToRows = fitPartitionsToRows;
         this.sink = sink;
     }
 
@@ -167,14 +180,16 @@ public final class SparkLM implements LM {
             return byKey;
         }
         transformer.setModelPath(modelPath).setModelId(modelId).setEngineSettings(settings);
-        Dataset<Row> requests = spark.createDataFrame(rows, schema).repartition(partitions);
+        int parts = fitPartitionsToRows ? PartitionCount.fitted(partitions, rows.size(), settings.batchSize(),
+                spark.sparkContext().defaultParallelism()) : partitions;
+        Dataset<Row> requests = spark.createDataFrame(rows, schema).repartition(parts);
         Dataset<Row> answered = transformer.transform(requests);
         // The transformer's rows reach the function without their schema: columns are found by index.
         Columns columns = new Columns(answered.schema());
         FlatMapFunction<Row, Row> perRequest = row -> toResponses.apply(columns, row);
         Dataset<Row> responses = answered.flatMap(perRequest, Encoders.row(ResponseRows.SCHEMA));
         spark.sparkContext().setJobGroup("plt-evaluate", String.format("plt evaluate: %d requests in %d partitions, "
-                + "micro-batches of up to %d rows", rows.size(), partitions, settings.batchSize()), false);
+                + "micro-batches of up to %d rows", rows.size(), parts, settings.batchSize()), false);
         for (Row row : sink.collect(responses, transformer, rows.size())) {
             byKey.putIfAbsent(ResponseRows.key(row), row);
         }
