@@ -24,7 +24,6 @@ import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
-import java.util.stream.Stream;
 import picocli.CommandLine;
 
 /**
@@ -129,7 +128,7 @@ public final class SparkCostBench {
         List<SparkCostReport.Round> rounds = new ArrayList<>();
         List<SparkCostReport.Round> oneRowRounds = new ArrayList<>();
         List<Timed> loads = new ArrayList<>();
-        boolean identical = sameTotals(output, bareTotals);
+        boolean identical = SparkScoreBench.sameTotals(output, bareTotals);
         for (int r = 0; r < plan.rounds(); r++) {
             boolean bareFirst = r % 2 == 0;
             Timed[] all = new Timed[2];
@@ -145,7 +144,7 @@ public final class SparkCostBench {
                     one[0] = clock.stop();
                 } else {
                     all[1] = scoreJob(input, output, partitions);
-                    identical &= sameTotals(output, bareTotals);
+                    identical &= SparkScoreBench.sameTotals(output, bareTotals);
                     one[1] = scoreJob(oneRow, oneRowOutput, 1);
                 }
             }
@@ -205,23 +204,6 @@ public final class SparkCostBench {
             lines.append(JSON.writeValueAsString(Map.of("id", i, "input_ids", sequences.get(i)))).append('\n');
         }
         return Files.writeString(file, lines);
-    }
-
-    private static boolean sameTotals(Path output, double[] bare) throws IOException {
-        int seen = 0;
-        try (Stream<Path> files = Files.list(output)) {
-            for (Path part : files.filter(p -> p.getFileName().toString().startsWith("part-")).toList()) {
-                for (String line : Files.readAllLines(part)) {
-                    JsonNode row = JSON.readTree(line);
-                    JsonNode total = row.get("total_logprob");
-                    if (total == null || Double.compare(total.asDouble(), bare[row.get("id").asInt()]) != 0) {
-                        return false;
-                    }
-                    seen++;
-                }
-            }
-        }
-        return seen == bare.length;
     }
 
     // ---------------------------------------------------------------- (b) evaluate vs plt infer

@@ -119,7 +119,8 @@ final class SparkScoreBench {
         return seconds;
     }
 
-    private static boolean sameTotals(Path output, double[] bare) throws IOException {
+    /** Whether the score job's output holds one row per bare-engine total, each equal to it bit for bit. */
+    static boolean sameTotals(Path output, double[] bare) throws IOException {
         int seen = 0;
         try (Stream<Path> files = Files.list(output)) {
             for (Path part : files.filter(p -> p.getFileName().toString().startsWith("part-")).toList()) {
