@@ -15,6 +15,7 @@ import dev.plt.model.bench.BenchShape;
 import dev.plt.model.bench.BenchVariant;
 import dev.plt.model.inference.EngineOptions;
 import dev.plt.model.io.gguf.GgmlType;
+import dev.plt.model.weights.WeightFormat;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
@@ -175,7 +176,10 @@ public final class BenchCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--rounds must be >= 1, got " + rounds);
         }
         Path home = Path.of(System.getProperty("plt.home", "."));
-        DType dtype = dtype(dtypes.get(0));
+        EngineDtype dtype = EngineDtype.parse(dtypes.get(0), "--dtypes");
+        if (dtype.weights() != WeightFormat.STORED) {
+            throw new IllegalArgumentException("--dtypes: --spark-cost runs f32 or bf16 checkpoints as stored, got " + dtype.id());
+        }
         BenchModels models = new BenchModels(cacheDir != null ? cacheDir : home.resolve("target/bench-models"),
                 quick ? BenchShape.quick() : BenchShape.full(), message -> System.err.println("plt bench: " + message));
         Path embedded = embeddedModel != null ? embeddedModel : home.resolve("models/default");
@@ -183,8 +187,8 @@ public final class BenchCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--embedded-model: " + embedded + " has no config.json");
         }
         List<String> task = List.of("--task", "perplexity", "--task-option", "tail_fraction=0.05");
-        SparkCostBench.Plan plan = new SparkCostBench.Plan(models.variantDir(dtype, BenchVariant.PLT_2),
-                BenchVariant.PLT_2.id(), dtype.name().toLowerCase(Locale.ROOT), orDefault(sparkRows, quick ? 8 : 32),
+        SparkCostBench.Plan plan = new SparkCostBench.Plan(models.variantDir(dtype.checkpoint(), BenchVariant.PLT_2),
+                BenchVariant.PLT_2.id(), dtype.id(), orDefault(sparkRows, quick ? 8 : 32),
                 quick ? 12 : 64, 16, embedded, task,
                 quick ? 2 : 10, 256, quick ? Math.min(rounds, 2) : rounds, output.resolve("spark-cost-work"),
                 new SparkCostBench.Commands(InferCommand::new, EvaluateCommand::new, () -> picocli.CommandLine
