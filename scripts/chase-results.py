@@ -61,16 +61,20 @@ for p, order in enumerate(orders):
     for s in range(0, steps + 1, 1000):
         svg.append(f'<text x="{sx(s)}" y="{sy(0) + 14}" text-anchor="middle">{s}</text>')
     svg.append(f'<text x="{sx(steps / 2)}" y="{sy(0) + 28}" text-anchor="middle">training step</text>')
+    plan_steps = min(r['steps'] for r in runs if r['order'] == order)
     for r in (r for r in runs if r['order'] == order):
         pts = ' '.join(f"{sx(c['step']):.1f},{sy(c['accuracy']['hop_2']):.1f}" for c in r['curve'])
         dash = '' if r['seed'] == 1 else ' stroke-dasharray="4,3"'
-        svg.append(f'<polyline points="{pts}" fill="none" stroke="{COLORS[r["family"]]}" stroke-width="1.6"{dash}/>')
+        width = '1.6' if r['steps'] == plan_steps else '4" stroke-opacity="0.45'  # longer runs: wide and pale
+        svg.append(f'<polyline points="{pts}" fill="none" stroke="{COLORS[r["family"]]}" stroke-width="{width}"{dash}/>')
 legend_x = W * len(orders) + 10
 for i, family in enumerate(f for f in FAMILIES if any(r['family'] == f for r in runs)):
     y = 30 + 16 * i
     svg.append(f'<line x1="{legend_x}" y1="{y}" x2="{legend_x + 20}" y2="{y}" stroke="{COLORS[family]}" stroke-width="2"/>')
     svg.append(f'<text x="{legend_x + 25}" y="{y + 4}">{NAMES[family]}</text>')
 svg.append(f'<text x="{legend_x}" y="{40 + 16 * len(FAMILIES)}">solid: seed 1; dashed: other seeds</text>')
+if any(r['steps'] > min(q['steps'] for q in runs) for r in runs):
+    svg.append(f'<text x="{legend_x}" y="{56 + 16 * len(FAMILIES)}">wide, pale: runs longer than 3,000 steps</text>')
 svg.append('</svg>')
 open(SVG, 'w').write('\n'.join(svg) + '\n')
 print(f'\n(wrote {SVG})')
